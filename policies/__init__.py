@@ -1,0 +1,1 @@
+"""Versioned, pure, explainable conventionnement criteria. None of them reads a margin."""

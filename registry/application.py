@@ -1,0 +1,293 @@
+"""The registry application: a thin layer of verbs over the aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
+from policies.criteria import CriteriaVersion, Decision
+from policies.engine import Evaluation, Verdict, check_version, evaluate
+from registry.clock import local_date, now
+from registry.declaration import Declaration, normalise_siret
+from registry.domain.caisses import Caisse
+from registry.domain.criteria_sets import CriteriaSet
+from registry.domain.places import Place, Status
+from registry.errors import RegistryError
+from registry.ids import caisse_id, criteria_set_id, place_id
+from registry.roles import Actor
+
+
+class Registry(Application[UUID]):
+    """Verbs of the conventionnement registry."""
+
+    name = "registry"
+
+    # Store ------------------------------------------------------------------
+
+    def is_initialised(self) -> bool:
+        """Whether any event was ever stored."""
+        return self.recorder.max_notification_id() is not None
+
+    def ids_of(self, event_class: type[Any]) -> Iterator[UUID]:
+        """Ids of the aggregates whose events of this class were stored, in order."""
+        topic = get_topic(event_class)
+        start = 1
+        while True:
+            batch = self.recorder.select_notifications(start, 500, topics=[topic])
+            if not batch:
+                return
+            for notification in batch:
+                yield notification.originator_id  # type: ignore[misc]
+            start = batch[-1].id + 1
+
+    # Caisses ----------------------------------------------------------------
+
+    def register_caisse(
+        self,
+        slug: str,
+        name: str,
+        area: str,
+        quartiers: list[str],
+        first_version: CriteriaVersion,
+        by: Actor,
+        at: datetime | None = None,
+    ) -> Caisse:
+        """A new caisse with its first criteria version, stored together."""
+        if self._exists(caisse_id(slug)):
+            raise RegistryError("caisse_exists", caisse=slug)
+        caisse = Caisse.register(slug, name, area, quartiers, by, at)
+        criteria = CriteriaSet.start(slug, at)
+        criteria.publish(check_version(first_version), "fondation", by, at)
+        self.save(caisse, criteria)
+        return caisse
+
+    def caisses(self) -> list[Caisse]:
+        """Every caisse, in registration order."""
+        return [self.repository.get(i) for i in self.ids_of(Caisse.Registered)]
+
+    def caisse(self, slug: str) -> Caisse:
+        """A caisse by slug."""
+        try:
+            return self.repository.get(caisse_id(slug))  # type: ignore[no-any-return]
+        except AggregateNotFoundError:
+            known = ", ".join(c.slug for c in self.caisses()) or "aucune"
+            raise RegistryError("unknown_caisse", caisse=slug, known=known) from None
+
+    # Criteria ---------------------------------------------------------------
+
+    def criteria_set(self, caisse: str, at: datetime | None = None) -> CriteriaSet:
+        """A caisse's criteria set, optionally as it stood at a moment."""
+        self.caisse(caisse)
+        if at is None:
+            return self.repository.get(criteria_set_id(caisse))  # type: ignore[no-any-return]
+        version = self._version_at(criteria_set_id(caisse), at)
+        if version is None:
+            return CriteriaSet.start(caisse, at)
+        return self.repository.get(  # type: ignore[no-any-return]
+            criteria_set_id(caisse), version=version
+        )
+
+    def criteria_in_force(self, caisse: str, on: date | None = None) -> CriteriaVersion:
+        """The criteria version in force on a date (today by default)."""
+        day = on or local_date(now())
+        version = self.criteria_set(caisse).in_force(day)
+        if version is None:
+            raise RegistryError("no_criteria_in_force", date=day.isoformat(), caisse=caisse)
+        return version
+
+    def publish_criteria(
+        self, version: CriteriaVersion, decision: str, by: Actor, at: datetime | None = None
+    ) -> list[str]:
+        """Publish a new version; re-evaluate places at once if it is already in force."""
+        checked = check_version(version)
+        criteria = self.criteria_set(checked.caisse)
+        criteria.publish(checked, decision, by, at)
+        self.save(criteria)
+        if checked.effective_from <= local_date(at or now()):
+            return self.reevaluate(checked.caisse, by, at)
+        return []
+
+    # Places -----------------------------------------------------------------
+
+    def apply(self, declaration: Declaration, by: Actor, at: datetime | None = None) -> Place:
+        """A new application, evaluated under the criteria in force, stored in one go."""
+        self.caisse(declaration.caisse)
+        existing = self._find_place(declaration.siret)
+        if existing is not None:
+            raise RegistryError(
+                "already_applied",
+                siret=declaration.siret,
+                name=existing.name,
+                status=str(existing.status),
+            )
+        place = Place.create(declaration, by, at)
+        self._evaluate_and_decide(place, "candidature", Actor.system(), at)
+        try:
+            self.save(place)
+        except IntegrityError:
+            raise RegistryError(
+                "already_applied", siret=declaration.siret, name=declaration.name, status="?"
+            ) from None
+        return place
+
+    def amend(
+        self, siret: str, declaration: Declaration, by: Actor, at: datetime | None = None
+    ) -> Place:
+        """Amend a declaration, then re-evaluate it."""
+        place = self.place(siret)
+        place.amend(declaration, by, at)
+        self._evaluate_and_decide(place, "modification", Actor.system(), at)
+        self.save(place)
+        return place
+
+    def withdraw(self, siret: str, reason: str, by: Actor, at: datetime | None = None) -> Place:
+        """The place withdraws."""
+        place = self.place(siret)
+        place.withdraw(reason, "retrait", by, at)
+        self.save(place)
+        return place
+
+    def decide(
+        self,
+        siret: str,
+        action: str,
+        reason: str,
+        decision: str,
+        by: Actor,
+        at: datetime | None = None,
+    ) -> Place:
+        """Approve, refuse, suspend, withdraw approval of or renew a place, citing a decision."""
+        place = self.place(siret)
+        if action in ("approve", "renew"):
+            evaluation = place.evaluation or {}
+            version = str(evaluation.get("criteria_version", "")) or "—"
+            rate = float(evaluation.get("coverage_rate") or 0.0) or 100.0
+            getattr(place, action)(reason, decision, version, rate, by, at)
+        elif action in ("refuse", "suspend", "withdraw_approval"):
+            getattr(place, action)(reason, decision, by, at)
+        else:
+            raise RegistryError("illegal_transition", action=action, name=place.name, status=place.status)
+        self.save(place)
+        return place
+
+    def place(self, siret: str) -> Place:
+        """A place by SIRET."""
+        compact = normalise_siret(siret)
+        place = self._find_place(compact)
+        if place is None:
+            raise RegistryError("place_not_found", siret=compact)
+        return place
+
+    def place_at(self, siret: str, at: datetime) -> Place | None:
+        """A place as it stood at a moment, or None if it had not applied yet."""
+        pid = place_id(normalise_siret(siret))
+        version = self._version_at(pid, at)
+        if version is None:
+            return None
+        return self.repository.get(pid, version=version)  # type: ignore[no-any-return]
+
+    def places(self, caisse: str | None = None) -> list[Place]:
+        """Every place, in application order, optionally of one caisse."""
+        found = [self.repository.get(i) for i in self.ids_of(Place.Applied)]
+        return [p for p in found if caisse is None or p.caisse == caisse]
+
+    def history(self, siret: str) -> list[Any]:
+        """Every event of a place, oldest first."""
+        place = self.place(siret)
+        return list(self.repository.event_store.get(place.id))
+
+    def evaluate_place(
+        self, siret: str, version: str | None = None, on: date | None = None
+    ) -> Evaluation:
+        """Evaluate a place's current declaration, without recording anything."""
+        place = self.place(siret)
+        day = on or local_date(now())
+        if version is None:
+            criteria = self.criteria_in_force(place.caisse, day)
+        else:
+            criteria = self.criteria_set(place.caisse).get(version)
+        return evaluate(place.parsed_declaration(), criteria, day)
+
+    def reevaluate(self, caisse: str, by: Actor, at: datetime | None = None) -> list[str]:
+        """Re-evaluate the places whose evaluation predates the version in force; their SIRETs."""
+        day = local_date(at or now())
+        criteria = self.criteria_in_force(caisse, day)
+        changed = []
+        for place in self.places(caisse):
+            if place.status not in (Status.PENDING, Status.APPROVED, Status.SUSPENDED):
+                continue
+            current = (place.evaluation or {}).get("criteria_version")
+            if current == criteria.version and not self._transition_over(place, criteria, day):
+                continue
+            self._evaluate_and_decide(place, "nouveaux critères", by, at, criteria)
+            if place.pending_events:
+                self.save(place)
+                changed.append(place.siret)
+        return changed
+
+    # Internals --------------------------------------------------------------
+
+    def _evaluate_and_decide(
+        self,
+        place: Place,
+        trigger: str,
+        by: Actor,
+        at: datetime | None,
+        criteria: CriteriaVersion | None = None,
+    ) -> None:
+        day = local_date(at or now())
+        version = criteria or self.criteria_set(place.caisse).in_force(day)
+        if version is None:
+            return
+        result = evaluate(place.parsed_declaration(), version, day)
+        place.record_evaluation(result.model_dump(mode="json"), trigger, by, at)
+        if version.decision is not Decision.AUTOMATIC:
+            return
+        decision = f"critères {version.version}"
+        if place.status is Status.PENDING:
+            if result.verdict is Verdict.APPROVED:
+                place.approve(result.summary_fr, decision, version.version, result.coverage_rate, by, at)
+            elif result.verdict is Verdict.REFUSED:
+                place.refuse(result.summary_fr, decision, by, at)
+        elif place.status is Status.APPROVED:
+            if result.verdict is Verdict.APPROVED and (
+                place.approved_under != version.version or place.coverage_rate != result.coverage_rate
+            ):
+                place.renew(result.summary_fr, decision, version.version, result.coverage_rate, by, at)
+            elif result.verdict is Verdict.REFUSED and day >= _transition_end(version):
+                place.withdraw_approval(result.summary_fr, decision, by, at)
+
+    def _transition_over(self, place: Place, criteria: CriteriaVersion, day: date) -> bool:
+        verdict = (place.evaluation or {}).get("verdict")
+        return (
+            place.status is Status.APPROVED
+            and verdict == Verdict.REFUSED
+            and day >= _transition_end(criteria)
+        )
+
+    def _find_place(self, siret: str) -> Place | None:
+        try:
+            return self.repository.get(place_id(siret))  # type: ignore[no-any-return]
+        except AggregateNotFoundError:
+            return None
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        return next(iter(self.repository.event_store.get(aggregate_id, limit=1)), None) is not None
+
+    def _version_at(self, aggregate_id: UUID, at: datetime) -> int | None:
+        version = None
+        for event in self.repository.event_store.get(aggregate_id):
+            if event.timestamp > at:
+                break
+            version = event.originator_version
+        return version
+
+
+def _transition_end(version: CriteriaVersion) -> date:
+    return version.effective_from + timedelta(days=version.transition_days)

@@ -1,0 +1,1 @@
+"""Aggregates of the registry: caisses, places, criteria sets, members and proposals."""

@@ -1,0 +1,42 @@
+"""Who acts in the registry, and under which role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Roles, as the charter names them."""
+
+    PLACE = "lieu"
+    MEMBER = "membre"
+    PARTICIPANT = "participant"
+    OBSERVER = "observateur"
+    EVALUATOR = "evaluateur"
+    FACILITATOR = "animateur"
+    SYSTEM = "systeme"
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.PLACE: ("commerce ou producteur", "shop or producer"),
+    Role.MEMBER: ("membre du collectif", "collective member"),
+    Role.PARTICIPANT: ("expérimentateur", "participant"),
+    Role.OBSERVER: ("observateur ou expert", "observer or expert"),
+    Role.EVALUATOR: ("évaluateur", "evaluator"),
+    Role.FACILITATOR: ("animateur", "facilitator"),
+    Role.SYSTEM: ("le registre", "the registry"),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: an identifier (pseudonym or SIRET) and the role they acted in."""
+
+    id: str
+    role: Role
+
+    @classmethod
+    def system(cls) -> Actor:
+        """The registry itself, for automatic evaluations."""
+        return cls("registre", Role.SYSTEM)
