@@ -1,0 +1,9 @@
+"""The ssa-registry command line."""
+
+from __future__ import annotations
+
+from registry.cli.base import main
+from registry.cli import places as _places  # noqa: F401  (registers commands)
+from registry.cli import evaluation as _evaluation  # noqa: F401
+
+__all__ = ["main"]
