@@ -61,7 +61,9 @@ def get_policy(ref: str) -> Policy:
     try:
         return CATALOGUE[ref]
     except KeyError:
-        raise RegistryError("unknown_policy", policy=ref, known=", ".join(sorted(CATALOGUE))) from None
+        raise RegistryError(
+            "unknown_policy", policy=ref, known=", ".join(sorted(CATALOGUE))
+        ) from None
 
 
 def check_version(version: CriteriaVersion) -> CriteriaVersion:
@@ -73,7 +75,9 @@ def check_version(version: CriteriaVersion) -> CriteriaVersion:
             policy.parse_params(spec.params)
         except ValidationError as exc:
             raise RegistryError(
-                "invalid_parameters", policy=f"{spec.key} ({spec.policy})", details=describe_errors(exc)
+                "invalid_parameters",
+                policy=f"{spec.key} ({spec.policy})",
+                details=describe_errors(exc),
             ) from None
         fingerprints[spec.policy] = policy.fingerprint
     stale = {ref: fp for ref, fp in version.fingerprints.items() if fingerprints.get(ref) != fp}

@@ -113,6 +113,6 @@ POLICY = Policy(
         "max_farm_area_ha": "Surface maximale (ha) d'une ferme paysanne",
     },
     params_model=PeasantParams,
-    evaluate=evaluate,  # type: ignore[arg-type]
+    evaluate=evaluate,
     module=sys.modules[__name__],
 )

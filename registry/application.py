@@ -74,7 +74,7 @@ class Registry(Application[UUID]):
     def caisse(self, slug: str) -> Caisse:
         """A caisse by slug."""
         try:
-            return self.repository.get(caisse_id(slug))  # type: ignore[no-any-return]
+            return self.repository.get(caisse_id(slug))
         except AggregateNotFoundError:
             known = ", ".join(c.slug for c in self.caisses()) or "aucune"
             raise RegistryError("unknown_caisse", caisse=slug, known=known) from None
@@ -85,11 +85,11 @@ class Registry(Application[UUID]):
         """A caisse's criteria set, optionally as it stood at a moment."""
         self.caisse(caisse)
         if at is None:
-            return self.repository.get(criteria_set_id(caisse))  # type: ignore[no-any-return]
+            return self.repository.get(criteria_set_id(caisse))
         version = self._version_at(criteria_set_id(caisse), at)
         if version is None:
             return CriteriaSet.start(caisse, at)
-        return self.repository.get(  # type: ignore[no-any-return]
+        return self.repository.get(
             criteria_set_id(caisse), version=version
         )
 
@@ -172,7 +172,9 @@ class Registry(Application[UUID]):
         elif action in ("refuse", "suspend", "withdraw_approval"):
             getattr(place, action)(reason, decision, by, at)
         else:
-            raise RegistryError("illegal_transition", action=action, name=place.name, status=place.status)
+            raise RegistryError(
+                "illegal_transition", action=action, name=place.name, status=place.status
+            )
         self.save(place)
         return place
 
@@ -190,11 +192,11 @@ class Registry(Application[UUID]):
         version = self._version_at(pid, at)
         if version is None:
             return None
-        return self.repository.get(pid, version=version)  # type: ignore[no-any-return]
+        return self.repository.get(pid, version=version)
 
     def places(self, caisse: str | None = None) -> list[Place]:
         """Every place, in application order, optionally of one caisse."""
-        found = [self.repository.get(i) for i in self.ids_of(Place.Applied)]
+        found: list[Place] = [self.repository.get(i) for i in self.ids_of(Place.Applied)]
         return [p for p in found if caisse is None or p.caisse == caisse]
 
     def history(self, siret: str) -> list[Any]:
@@ -252,14 +254,19 @@ class Registry(Application[UUID]):
         decision = f"critères {version.version}"
         if place.status is Status.PENDING:
             if result.verdict is Verdict.APPROVED:
-                place.approve(result.summary_fr, decision, version.version, result.coverage_rate, by, at)
+                place.approve(
+                    result.summary_fr, decision, version.version, result.coverage_rate, by, at
+                )
             elif result.verdict is Verdict.REFUSED:
                 place.refuse(result.summary_fr, decision, by, at)
         elif place.status is Status.APPROVED:
             if result.verdict is Verdict.APPROVED and (
-                place.approved_under != version.version or place.coverage_rate != result.coverage_rate
+                place.approved_under != version.version
+                or place.coverage_rate != result.coverage_rate
             ):
-                place.renew(result.summary_fr, decision, version.version, result.coverage_rate, by, at)
+                place.renew(
+                    result.summary_fr, decision, version.version, result.coverage_rate, by, at
+                )
             elif result.verdict is Verdict.REFUSED and day >= _transition_end(version):
                 place.withdraw_approval(result.summary_fr, decision, by, at)
 
@@ -273,7 +280,7 @@ class Registry(Application[UUID]):
 
     def _find_place(self, siret: str) -> Place | None:
         try:
-            return self.repository.get(place_id(siret))  # type: ignore[no-any-return]
+            return self.repository.get(place_id(siret))
         except AggregateNotFoundError:
             return None
 
@@ -283,7 +290,7 @@ class Registry(Application[UUID]):
     def _version_at(self, aggregate_id: UUID, at: datetime) -> int | None:
         version = None
         for event in self.repository.event_store.get(aggregate_id):
-            if event.timestamp > at:
+            if event.timestamp > at:  # type: ignore[attr-defined]
                 break
             version = event.originator_version
         return version

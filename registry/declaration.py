@@ -332,8 +332,8 @@ def french_error(error: Any) -> str:
         "dict_type": "doit être un objet",
     }
     if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    return messages.get(kind, error["msg"])
+        return str(ctx.get("error", error["msg"])).rstrip(".")
+    return messages.get(kind, str(error["msg"]))
 
 
 def load_declaration_file(path: str | Path) -> Declaration:

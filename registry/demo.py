@@ -67,7 +67,12 @@ def _life_events(app: Registry, declarations: list[dict[str, Any]]) -> None:
     amended["supply"] = {**amended["supply"], "peasant_share": 66, "labels": ["AB"]}
     place = app.place(siret("Épicerie de la Tombe-Issoire"))
     if place.status.value in ("refuse", "deconventionne", "candidature", "conventionne"):
-        app.amend(place.siret, parse_declaration(amended), Actor(place.siret, Role.PLACE), at("2025-04-14", 11))
+        app.amend(
+            place.siret,
+            parse_declaration(amended),
+            Actor(place.siret, Role.PLACE),
+            at("2025-04-14", 11),
+        )
 
     primeur = app.place(siret("Primeur du Maine"))
     if primeur.status.value != "retire":

@@ -17,6 +17,7 @@ def demo_siret(n: int) -> str:
 
 WEEK = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
 
+# fmt: off
 # name, kind, quartier, street, lat, lon, categories, peasant %, short-chain %, legal form,
 # ess, evening closing hour, step-free, accepts allocation, fair-pay commitments (0-3)
 SHOPS: list[tuple[Any, ...]] = [
@@ -56,15 +57,38 @@ PRODUCERS: list[tuple[Any, ...]] = [
     ("Volailles de Beauce", "Auneau", 48.4630, 1.7720, 25, 3, ["AB"], True, True, ["viande", "oeufs"]),
     ("Domaine du Val de Loire", "Saumur", 47.2600, -0.0770, 20, 4, ["AB"], True, True, ["boissons"]),
 ]
+# fmt: on
 
 
 def shop_declaration(n: int, row: tuple[Any, ...]) -> dict[str, Any]:
     """A raw declaration for a shop row."""
-    (name, kind, quartier, street, lat, lon, ncat, peasant, short, form, ess, evening,
-     step_free, allocation, fair) = row
+    (
+        name,
+        kind,
+        quartier,
+        street,
+        lat,
+        lon,
+        ncat,
+        peasant,
+        short,
+        form,
+        ess,
+        evening,
+        step_free,
+        allocation,
+        fair,
+    ) = row
     categories = [
-        "fruits_legumes", "pain_cereales", "produits_laitiers", "epicerie_seche", "oeufs",
-        "legumineuses", "boissons", "viande", "plats_prepares",
+        "fruits_legumes",
+        "pain_cereales",
+        "produits_laitiers",
+        "epicerie_seche",
+        "oeufs",
+        "legumineuses",
+        "boissons",
+        "viande",
+        "plats_prepares",
     ][:ncat]
     days = WEEK if evening >= 19 else ["mercredi", "samedi"]
     payments = ["especes", "carte"] + (["allocation_ssa"] if allocation else [])
@@ -84,7 +108,11 @@ def shop_declaration(n: int, row: tuple[Any, ...]) -> dict[str, Any]:
             "supplier_distances_km": [35, 80, 150] if short >= 50 else [250, 600],
         },
         "opening_hours": [
-            {"day": d, "opens": "08:00" if evening >= 19 else "07:30", "closes": f"{evening:02d}:00"}
+            {
+                "day": d,
+                "opens": "08:00" if evening >= 19 else "07:30",
+                "closes": f"{evening:02d}:00",
+            }
             for d in days
         ],
         "accessibility": {"step_free": step_free, "accepts_allocation": allocation},
@@ -108,7 +136,11 @@ def producer_declaration(n: int, row: tuple[Any, ...]) -> dict[str, Any]:
         "name": f"{name} ({town})",
         "siret": demo_siret(n),
         "caisse": "paris-14e",
-        "address": {"street": "point de retrait, place de la Catalogne", "postcode": "75014", "city": "Paris"},
+        "address": {
+            "street": "point de retrait, place de la Catalogne",
+            "postcode": "75014",
+            "city": "Paris",
+        },
         "coordinates": {"lat": 48.8375, "lon": 2.3180},
         "quartier": "Plaisance",
         "product_categories": categories,

@@ -39,8 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "already_applied": (
         "Le SIRET {siret} a déjà une candidature (« {name} », statut : {status}). "
         "Utilisez « amend » pour la modifier.",
-        "SIRET {siret} has already applied ('{name}', status: {status}). "
-        "Use 'amend' to change it.",
+        "SIRET {siret} has already applied ('{name}', status: {status}). Use 'amend' to change it.",
     ),
     "place_not_found": (
         "Aucun lieu enregistré avec le SIRET {siret}.",

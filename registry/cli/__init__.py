@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from registry.cli.base import main
-from registry.cli import places as _places  # noqa: F401  (registers commands)
 from registry.cli import evaluation as _evaluation  # noqa: F401
+from registry.cli import places as _places  # noqa: F401  (registers commands)
+from registry.cli.base import main
 
 __all__ = ["main"]

@@ -82,7 +82,9 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Sortie en un seul document JSON.")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Sortie en un seul document JSON."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,7 +94,9 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Sortie en un
     default=None,
     help="Dossier des données (défaut : $SSA_REGISTRY_DATA ou ./instance).",
 )
-@click.option("--actor", default=None, help="Qui agit (pseudonyme ou SIRET), inscrit dans chaque événement.")
+@click.option(
+    "--actor", default=None, help="Qui agit (pseudonyme ou SIRET), inscrit dans chaque événement."
+)
 @click.option(
     "--role",
     type=click.Choice([r.value for r in Role]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from registry.cli.base import Context, emit_json, json_option, main, pass_ctx, refusals
@@ -10,12 +12,18 @@ from registry.clock import parse_day
 
 @main.command()
 @click.argument("siret")
-@click.option("--criteria", "version", default=None, help="Version de critères (défaut : celle en vigueur).")
-@click.option("--as-of", "as_of", default=None, help="Date d'évaluation AAAA-MM-JJ (défaut : aujourd'hui).")
+@click.option(
+    "--criteria", "version", default=None, help="Version de critères (défaut : celle en vigueur)."
+)
+@click.option(
+    "--as-of", "as_of", default=None, help="Date d'évaluation AAAA-MM-JJ (défaut : aujourd'hui)."
+)
 @json_option
 @pass_ctx
 @refusals
-def evaluate(ctx: Context, siret: str, version: str | None, as_of: str | None, as_json: bool) -> None:
+def evaluate(
+    ctx: Context, siret: str, version: str | None, as_of: str | None, as_json: bool
+) -> None:
     """Évalue le lieu SIRET critère par critère, sans rien enregistrer.
 
     Evaluates place SIRET criterion by criterion, without recording anything.
@@ -42,7 +50,7 @@ def policies(as_json: bool) -> None:
     """
     from policies.catalogue import CATALOGUE
 
-    items = []
+    items: list[dict[str, Any]] = []
     for ref, policy in sorted(CATALOGUE.items()):
         fields = policy.params_model.model_fields
         items.append(

@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 
 from registry.cli.base import Context, emit_json, json_option, main, pass_ctx, refusals
-from registry.clock import paris
 from registry.declaration import Declaration, load_declaration_file
 from registry.errors import RegistryError
 from registry.history import describe
-from registry.roles import Actor, Role
+from registry.roles import Role
 from registry.views import criteria_view, place_view
 
 declaration_file = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -151,7 +150,9 @@ def history(ctx: Context, siret: str, as_json: bool) -> None:
 
 @main.command()
 @click.option("--caisse", default=None, help="Seulement cette caisse.")
-@click.option("--status", "status_filter", default=None, help="Seulement ce statut (ex. conventionne).")
+@click.option(
+    "--status", "status_filter", default=None, help="Seulement ce statut (ex. conventionne)."
+)
 @json_option
 @pass_ctx
 @refusals
@@ -198,7 +199,8 @@ def criteria(ctx: Context, caisse: str, as_json: bool) -> None:
         click.echo(f"{mark} {v['version']:<10} en vigueur le {v['effective_from']}  {v['title']}")
         for c in v["criteria"]:
             need = "obligatoire" if c["required"] else f"pondéré ×{c['weight']:g}"
-            click.echo(f"      {c['key']:<22} {c['policy']:<24} {need}  {json.dumps(c['params'], ensure_ascii=False)}")
+            params = json.dumps(c["params"], ensure_ascii=False)
+            click.echo(f"      {c['key']:<22} {c['policy']:<24} {need}  {params}")
     click.echo(f"En vigueur aujourd'hui : {current.version}")
 
 
@@ -224,5 +226,3 @@ def _print_status(view: dict[str, object]) -> None:
     click.echo(f"  Motif : {view['reason']}")
     since = str(view["since"])[:16].replace("T", " ")
     click.echo(f"  Depuis le {since} — décision : {view['decision']}")
-
-

@@ -192,7 +192,9 @@ class Place(Aggregate):
             raise RegistryError("siret_mismatch", declared=declaration.siret, siret=self.siret)
         if declaration.caisse != self.caisse:
             raise RegistryError("caisse_mismatch", current=self.caisse, declared=declaration.caisse)
-        self._trigger(self.DeclarationAmended, by, at, declaration=declaration.model_dump(mode="json"))
+        self._trigger(
+            self.DeclarationAmended, by, at, declaration=declaration.model_dump(mode="json")
+        )
 
     def record_evaluation(
         self, evaluation: dict[str, Any], trigger: str, by: Actor, at: datetime | None = None
@@ -276,7 +278,9 @@ class Place(Aggregate):
             raise RegistryError("reason_required", action=ACTION_LABELS[action][0])
         self._trigger(event_class, by, at, reason=reason.strip(), decision=decision, **fields)
 
-    def _trigger(self, event_class: type[Any], by: Actor, at: datetime | None, **fields: Any) -> None:
+    def _trigger(
+        self, event_class: type[Any], by: Actor, at: datetime | None, **fields: Any
+    ) -> None:
         self.trigger_event(event_class, timestamp=at, actor=by.id, role=str(by.role), **fields)
 
 

@@ -48,7 +48,9 @@ def test_a_read_command_on_a_missing_store_says_to_run_init(
     assert code == 2 and "ssa-registry init" in err
 
 
-def test_apply_then_status_and_history_as_json(runner: CliRunner, initialised: dict[str, str]) -> None:
+def test_apply_then_status_and_history_as_json(
+    runner: CliRunner, initialised: dict[str, str]
+) -> None:
     code, out, err = run(runner, initialised, "apply", str(EXAMPLES / "epicerie.json"))
     assert code == 0, err
     siret = shop()["siret"]
@@ -126,7 +128,9 @@ def test_withdraw_then_amend_is_refused(runner: CliRunner, initialised: dict[str
     assert code == 2 and "candidature retirée" in err
 
 
-def test_criteria_lists_versions_and_the_one_in_force(runner: CliRunner, initialised: dict[str, str]) -> None:
+def test_criteria_lists_versions_and_the_one_in_force(
+    runner: CliRunner, initialised: dict[str, str]
+) -> None:
     code, out, _ = run(runner, initialised, "criteria", "--json")
     data = json.loads(out)
     assert data["in_force"] == "2024-1"
@@ -145,10 +149,20 @@ def test_status_of_an_unknown_siret(runner: CliRunner, initialised: dict[str, st
     assert code == 2 and "Aucun lieu" in err
 
 
-def test_evaluate_under_another_version_and_date(runner: CliRunner, initialised: dict[str, str]) -> None:
+def test_evaluate_under_another_version_and_date(
+    runner: CliRunner, initialised: dict[str, str]
+) -> None:
     run(runner, initialised, "apply", str(EXAMPLES / "epicerie.json"))
     code, out, err = run(
-        runner, initialised, "evaluate", shop()["siret"], "--criteria", "2024-1", "--as-of", "2024-10-01", "--json"
+        runner,
+        initialised,
+        "evaluate",
+        shop()["siret"],
+        "--criteria",
+        "2024-1",
+        "--as-of",
+        "2024-10-01",
+        "--json",
     )
     assert code == 0, err
     assert json.loads(out)["criteria_version"] == "2024-1"

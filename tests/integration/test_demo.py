@@ -9,13 +9,18 @@ from click.testing import CliRunner
 from registry.cli import main
 
 
-def test_the_demo_holds_a_year_of_paris_14e_history(runner: CliRunner, cli_env: dict[str, str]) -> None:
+def test_the_demo_holds_a_year_of_paris_14e_history(
+    runner: CliRunner, cli_env: dict[str, str]
+) -> None:
     result = runner.invoke(main, ["demo"], env=cli_env)
     assert result.exit_code == 0, result.stderr
     places = json.loads(runner.invoke(main, ["places", "--json"], env=cli_env).stdout)
     assert len(places) >= 25
     assert {p["quartier"] for p in places} >= {
-        "Montparnasse", "Parc-de-Montsouris", "Petit-Montrouge", "Plaisance"
+        "Montparnasse",
+        "Parc-de-Montsouris",
+        "Petit-Montrouge",
+        "Plaisance",
     }
     assert any(p["kind"] == "producteur" for p in places)
     statuses = {p["status"] for p in places}

@@ -33,7 +33,9 @@ def test_an_application_is_evaluated_and_decided_in_one_stored_step(app: Registr
     assert {r["key"] for r in evaluation["results"]} >= {"agriculture_paysanne", "proximite"}
 
 
-def test_a_second_application_for_the_same_siret_is_refused_and_nothing_stored(app: Registry) -> None:
+def test_a_second_application_for_the_same_siret_is_refused_and_nothing_stored(
+    app: Registry,
+) -> None:
     app.apply(parse_declaration(shop()), Actor("lieu", Role.PLACE))
     before = app.recorder.max_notification_id()
     with pytest.raises(RegistryError) as caught:
@@ -62,7 +64,9 @@ def test_amending_a_refused_place_re_evaluates_it(app: Registry) -> None:
     raw["supply"] = {**raw["supply"], "peasant_share": 20}
     app.apply(parse_declaration(raw), Actor("lieu", Role.PLACE), moment("2024-10-01"))
     raw["supply"] = {**raw["supply"], "peasant_share": 75}
-    place = app.amend(raw["siret"], parse_declaration(raw), Actor("lieu", Role.PLACE), moment("2024-10-15"))
+    place = app.amend(
+        raw["siret"], parse_declaration(raw), Actor("lieu", Role.PLACE), moment("2024-10-15")
+    )
     assert place.status is Status.APPROVED
 
 
@@ -113,7 +117,9 @@ def test_the_criteria_in_force_follow_the_effective_dates(app: Registry) -> None
 
 
 def test_a_producer_is_evaluated_on_its_own_farm(app: Registry) -> None:
-    place = app.apply(parse_declaration(producer()), Actor("ferme", Role.PLACE), moment("2024-10-01"))
+    place = app.apply(
+        parse_declaration(producer()), Actor("ferme", Role.PLACE), moment("2024-10-01")
+    )
     results = {r["key"]: r for r in (place.evaluation or {})["results"]}
     assert results["agriculture_paysanne"]["outcome"] == "met"
     assert "Ferme" in results["agriculture_paysanne"]["explanation_fr"]

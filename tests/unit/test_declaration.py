@@ -39,7 +39,9 @@ def test_an_invalid_siret_is_refused_saying_why(siret: str, reason: str) -> None
     "path",
     [("marge",), ("margin",), ("taux_de_marge",), ("supply", "gross_margin"), ("Marge brute",)],
 )
-def test_a_declaration_carrying_a_margin_is_refused_whatever_the_spelling(path: tuple[str, ...]) -> None:
+def test_a_declaration_carrying_a_margin_is_refused_whatever_the_spelling(
+    path: tuple[str, ...],
+) -> None:
     raw = shop()
     target = raw
     for key in path[:-1]:
