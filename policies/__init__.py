@@ -1,1 +1,1 @@
-"""Versioned, pure, explainable conventionnement criteria. None of them reads a margin."""
+"""Versioned, pure, explainable conventionnement criteria, each documented for the collective."""
