@@ -115,3 +115,34 @@ def reevaluate(ctx: Context, caisse: str | None) -> None:
         for slug in slugs:
             changed = app.reevaluate(slug, Actor.system())
             click.echo(f"{slug} : {len(changed)} lieu(x) réévalué(s)")
+
+
+@main.command()
+@json_option
+@pass_ctx
+@refusals
+def verify(ctx: Context, as_json: bool) -> None:
+    """Rejoue chaque évaluation enregistrée et calcule l'empreinte de tout l'historique.
+
+    Re-runs every stored evaluation and prints a digest of the whole history; exit 1 on mismatch.
+    """
+    from registry.audit import audit
+
+    with ctx.registry() as app:
+        report = audit(app)
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        click.echo(
+            f"{report.evaluations} évaluation(s) rejouée(s), {len(report.mismatches)} écart(s)"
+        )
+        for m in report.mismatches:
+            click.echo(f"  écart : lieu {m['siret']}, événement {m['version']}")
+        reasons: dict[str, int] = {}
+        for r in report.refused:
+            reasons[r["message"]] = reasons.get(r["message"], 0) + 1
+        for message, count in reasons.items():
+            click.echo(f"  {count} évaluation(s) impossible(s) à rejouer : {message}")
+        click.echo(f"{report.events} événement(s), empreinte {report.digest}")
+    if not report.ok:
+        raise SystemExit(1)
