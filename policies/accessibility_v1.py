@@ -98,11 +98,12 @@ def _explain(
         en + (" (required)" if required[key] else "") for key, _, en in QUALITIES if not found[key]
     )
     top = len(QUALITIES)
+    s = "s" if len(evenings) > 1 else ""
     return (
-        f"Fermeture à {hour.replace(':', 'h')} ou plus tard : {len(evenings)} jour(s), il en "
+        f"Fermeture à {hour.replace(':', 'h')} ou plus tard : {len(evenings)} jour{s}, il en "
         f"faut {p.min_evenings} ; présent : {yes_fr} ; absent ou non déclaré : {no_fr or 'rien'}"
         f" ; {'rempli' if met else 'non rempli'}, niveau {level} sur {top}.",
-        f"Closing at {hour} or later: {len(evenings)} day(s), {p.min_evenings} needed; "
+        f"Closing at {hour} or later: {len(evenings)} day{s}, {p.min_evenings} needed; "
         f"present: {yes_en}; absent or undeclared: {no_en or 'nothing'}; "
         f"{'met' if met else 'not met'}, level {level} of {top}.",
     )

@@ -59,6 +59,7 @@ def evaluate(declaration: Declaration, params: ChosenFoodParams, on: date) -> Fi
     tiers = len(params.tiers)
     verb_fr = "atteint" if met else "n'atteint pas"
     verb_en = "reaches" if met else "does not reach"
+    s = "s" if count > 1 else ""
     listed_fr = ", ".join(NAMES[c][0] for c in counted) or "aucune"
     listed_en = ", ".join(NAMES[c][1] for c in counted) or "none"
     return Finding(
@@ -72,10 +73,10 @@ def evaluate(declaration: Declaration, params: ChosenFoodParams, on: date) -> Fi
             "tiers": list(params.tiers),
             "not_counted": [str(c) for c in params.not_counted],
         },
-        explanation_fr=f"{count} catégories d'aliments proposées ({listed_fr}) ; le minimum "
+        explanation_fr=f"{count} catégorie{s} d'aliments proposée{s} ({listed_fr}) ; le minimum "
         f"est de {params.min_categories} ({verb_fr}), palier {level} sur {tiers}.",
-        explanation_en=f"{count} food categories offered ({listed_en}); the minimum is "
-        f"{params.min_categories} ({verb_en}), tier {level} of {tiers}.",
+        explanation_en=f"{count} food categor{'ies' if s else 'y'} offered ({listed_en}); "
+        f"the minimum is {params.min_categories} ({verb_en}), tier {level} of {tiers}.",
     )
 
 

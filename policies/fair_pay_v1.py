@@ -108,8 +108,9 @@ def _explain(
     required = [applicable[key] for key in p.required if key in applicable]
     required_fr = f" ; exigés : {', '.join(fr for fr, _ in required)}" if required else ""
     required_en = f"; required: {', '.join(en for _, en in required)}" if required else ""
+    s = "s" if count > 1 else ""
     return (
-        f"{count} engagement(s) tenu(s) sur {len(applicable)} ({yes_fr}), il en faut {needed}"
+        f"{count} engagement{s} tenu{s} sur {len(applicable)} ({yes_fr}), il en faut {needed}"
         f"{cdi_fr}{required_fr} ; {'rempli' if met else 'non rempli'}.",
         f"{count} of {len(applicable)} commitments kept ({yes_en}), {needed} needed"
         f"{cdi_en}{required_en}; {'met' if met else 'not met'}.",
