@@ -1,0 +1,1 @@
+"""Tests of the conventionnement policies, the seed criteria and the engine that combines them."""
