@@ -46,7 +46,7 @@ def impact(
         if will and not was:
             gains.append(entry)
         elif was and not will:
-            if place.status is Status.APPROVED:
+            if place.status is Status.APPROVED and checked.transition_days:
                 end = checked.effective_from + timedelta(days=checked.transition_days)
                 entry["approved_until"] = end.isoformat()
             losses.append(entry)

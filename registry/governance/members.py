@@ -57,7 +57,7 @@ class Member(Aggregate):
 
     class RolesChanged(Event):
         roles: list[str]
-        reason: str
+        grounds: str
 
         def apply(self, member: Member) -> None:
             member.roles = list(self.roles)
@@ -70,7 +70,7 @@ class Member(Aggregate):
             member.trainings.append({"session": self.session, "on": self.on})
 
     class MemberLeft(Event):
-        reason: str
+        grounds: str
 
         def apply(self, member: Member) -> None:
             member.active = False
@@ -121,7 +121,7 @@ class Member(Aggregate):
         codes = [str(r) for r in sorted(set(roles))]
         if codes == sorted(self.roles):
             raise RegistryError("roles_unchanged", pseudonym=self.pseudonym)
-        self._trigger(self.RolesChanged, by, at, roles=codes, reason=reason.strip())
+        self._trigger(self.RolesChanged, by, at, roles=codes, grounds=reason.strip())
 
     def record_training(
         self, session: str, on: date, by: Actor, at: datetime | None = None
@@ -138,7 +138,7 @@ class Member(Aggregate):
     def leave(self, reason: str, by: Actor, at: datetime | None = None) -> None:
         """The member leaves; their past votes stay in the history."""
         self._check_active()
-        self._trigger(self.MemberLeft, by, at, reason=reason.strip())
+        self._trigger(self.MemberLeft, by, at, grounds=reason.strip())
 
     def trained_by(self, day: date) -> bool:
         """Whether the member attended a training session on or before a day."""

@@ -86,7 +86,7 @@ class Proposal(Aggregate):
     class VoteCast(Event):
         choice: str
         options: list[str]
-        reason: str
+        grounds: str
         amendment: int
 
         def apply(self, proposal: Proposal) -> None:
@@ -96,7 +96,7 @@ class Proposal(Aggregate):
                     "role": self.role,
                     "choice": self.choice,
                     "options": list(self.options),
-                    "reason": self.reason,
+                    "reason": self.grounds,
                     "amendment": self.amendment,
                     "at": self.timestamp,
                     "lifts": isinstance(self, Proposal.ObjectionLifted),
@@ -123,12 +123,12 @@ class Proposal(Aggregate):
             }
 
     class ProposalWithdrawn(Event):
-        reason: str
+        grounds: str
 
         def apply(self, proposal: Proposal) -> None:
             proposal.state = State.WITHDRAWN
             proposal.closed_at = self.timestamp
-            proposal.close_reason = self.reason
+            proposal.close_reason = self.grounds
 
     class ProposalClosed(Event):
         outcome: str
@@ -298,7 +298,7 @@ class Proposal(Aggregate):
             at,
             choice=str(ballot.choice),
             options=list(ballot.options),
-            reason=ballot.reason.strip(),
+            grounds=ballot.reason.strip(),
             amendment=len(self.amendments),
         )
 
@@ -314,7 +314,7 @@ class Proposal(Aggregate):
             at,
             choice=str(Choice.FOR),
             options=[],
-            reason=note.strip(),
+            grounds=note.strip(),
             amendment=len(self.amendments),
         )
 
@@ -352,7 +352,7 @@ class Proposal(Aggregate):
         self._check_author(by)
         if not reason.strip():
             raise RegistryError("reason_required", action="retirer la proposition")
-        self._trigger(self.ProposalWithdrawn, by, at, reason=reason.strip())
+        self._trigger(self.ProposalWithdrawn, by, at, grounds=reason.strip())
 
     def close(
         self, result: Result, electorate: list[str], by: Actor, at: datetime | None = None

@@ -11,6 +11,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from policies.criteria import CriteriaVersion, parse_criteria_version
 from registry.clock import local_date, now
+from registry.domain.places import ACTION_LABELS
 from registry.errors import RegistryError
 from registry.governance import effects
 from registry.governance.charter import Charter, CharterTerms, Kind, default_charter, parse_charter
@@ -205,7 +206,7 @@ class Governance:
         place = self._app.place(siret)
         payload = {"siret": place.siret, "action": action, "reason": reason.strip()}
         effects.check_place_decision(self._app, place.caisse, place.siret, action, reason)
-        heading = title or f"{place.name} : {action}"
+        heading = title or f"{place.name} : {ACTION_LABELS.get(action, (action,))[0]}"
         return self.open_proposal(
             place.caisse, Kind.PLACE, heading, reason, payload, by, mode, at=at
         )
@@ -392,6 +393,12 @@ class Governance:
         from registry.governance.demo import criteria_revision
 
         criteria_revision(self._app, version, moment)
+
+    def demo_governance(self) -> list[str]:
+        """The demo's later governance history, and a proposal still open today."""
+        from registry.governance.demo import later
+
+        return later(self._app)
 
     # Internals --------------------------------------------------------------
 

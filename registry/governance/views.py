@@ -110,6 +110,7 @@ def proposal_summary(proposal: Proposal, result: Result | None = None) -> dict[s
         "closed": _at(proposal.closed_at),
         "charter_version": proposal.charter_version,
         "body": str(proposal.rule.body),
+        "body_fr": BODY_LABELS[proposal.rule.body][0],
         "amendments": len(proposal.amendments),
         "outcome": None,
         "outcome_fr": None,
@@ -218,8 +219,9 @@ def describe_event(event: Any) -> dict[str, Any]:
         choice = Choice(event.choice)
         label_fr = ", ".join(event.options) or CHOICE_LABELS[choice][0]
         label_en = ", ".join(event.options) or CHOICE_LABELS[choice][1]
-        fr = f"{event.actor} : {label_fr}" + (f" — {event.reason}" if event.reason else "")
-        en = f"{event.actor}: {label_en}" + (f" — {event.reason}" if event.reason else "")
+        grounds = f" — {event.grounds}" if event.grounds else ""
+        fr = f"{event.actor} : {label_fr}{grounds}"
+        en = f"{event.actor}: {label_en}{grounds}"
     elif name == "MeetingVoteRecorded":
         fr = f"Réunion du {event.held_on}, {event.present} présent(e)s — {event.minutes}"
         en = f"Meeting of {event.held_on}, {event.present} present — {event.minutes}"
@@ -227,8 +229,8 @@ def describe_event(event: Any) -> dict[str, Any]:
         fr, en = event.explanation_fr, event.explanation_en
     elif name == "DecisionEnacted":
         fr, en = event.effect.get("summary_fr", ""), event.effect.get("summary_en", "")
-    elif name == "ProposalWithdrawn":
-        fr = en = event.reason
+    elif name in ("ProposalWithdrawn", "MemberLeft", "RolesChanged"):
+        fr = en = event.grounds
     elif name == "TrainingRecorded":
         fr = en = f"{event.session} ({event.on})"
     if fr:
