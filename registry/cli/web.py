@@ -1,0 +1,80 @@
+"""The `serve` command: the web interface on a production WSGI server (waitress)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import click
+
+from registry.cli.base import Context, main, pass_ctx, refusals
+from registry.errors import RegistryError
+
+
+def is_loopback(host: str) -> bool:
+    """Whether the host only listens on this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port."
+)
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Fils de traitement.",
+)
+@click.option(
+    "--secure-cookies/--no-secure-cookies",
+    default=None,
+    help="Cookies réservés à HTTPS (défaut : oui, sauf en écoute sur 127.0.0.1 ou localhost).",
+)
+@click.option(
+    "--behind-proxy",
+    is_flag=True,
+    help="Derrière un proxy HTTPS sur cette machine : croire ses en-têtes X-Forwarded-*.",
+)
+@pass_ctx
+@refusals
+def serve(
+    ctx: Context,
+    host: str,
+    port: int,
+    threads: int,
+    secure_cookies: bool | None,
+    behind_proxy: bool,
+) -> None:
+    """Sert l'interface web et l'API avec waitress (jamais le serveur de développement de Flask).
+
+    Serves the web UI and the JSON API with waitress, on the configured store.
+    """
+    from waitress import serve as waitress_serve
+
+    from web import create_app, store
+
+    secure = (not is_loopback(host) or behind_proxy) if secure_cookies is None else secure_cookies
+    app = create_app({"REGISTRY_SETTINGS": ctx.settings, "SESSION_COOKIE_SECURE": secure})
+    if not store.registry_of(app).is_initialised():
+        store.close(app)
+        raise RegistryError("store_missing", location=ctx.settings.location)
+    proxy = {}
+    if behind_proxy:
+        proxy = {
+            "trusted_proxy": "127.0.0.1",
+            "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+            "clear_untrusted_proxy_headers": True,
+        }
+    click.echo(f"Registre servi sur http://{host}:{port} ({ctx.settings.location})")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="ssa-registry", **proxy)
+    finally:
+        store.close(app)

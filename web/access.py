@@ -1,0 +1,68 @@
+"""Who is logged in, and which roles may use a route."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user
+
+from registry.accounts import Account
+from registry.roles import Actor, Role
+from web import store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+login_manager = LoginManager()
+login_manager.login_view = "account.login"
+login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+login_manager.login_message_category = "info"
+login_manager.session_protection = "strong"
+
+
+def init_app(app: Flask) -> None:
+    """Attach Flask-Login and the role helpers for templates."""
+    login_manager.init_app(app)
+    app.jinja_env.globals.update(has_role=has_role, Role=Role)
+
+
+@login_manager.user_loader
+def _load(login: str) -> Account | None:
+    return store.accounts().get(login)
+
+
+def has_role(*roles: Role) -> bool:
+    """Whether the logged-in account has one of these roles."""
+    return bool(current_user.is_authenticated and current_user.role in roles)
+
+
+def role_required(*roles: Role) -> Callable[[F], F]:
+    """Let only accounts with one of these roles through: others are sent to log in, or 403."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.roles = roles  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def actor() -> Actor:
+    """The logged-in account as an actor of the registry's events."""
+    account: Account = g.get("api_account") or current_user
+    return Actor(account.login, account.role)
+
+
+def client_key(login: str) -> str:
+    """The key failed logins are counted under: the address and the login tried."""
+    return f"{request.remote_addr or '?'}|{login.strip().lower()}"

@@ -1,0 +1,163 @@
+"""The API blueprint: token authentication, JSON errors, and routes described for OpenAPI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, g, jsonify, request
+from flask.typing import ResponseReturnValue
+from pydantic import BaseModel, ValidationError
+
+from registry.declaration import french_error
+from registry.roles import Role
+from web import store
+from web.i18n import lang
+from web.security import csrf
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+# The API authenticates with bearer tokens only, never with the session cookie: no CSRF risk.
+csrf.exempt(bp)
+
+
+class ApiError(Exception):
+    """A refused API request: HTTP status, stable code, message, and per-field messages."""
+
+    def __init__(
+        self, status: int, code: str, message: str, fields: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError) -> ResponseReturnValue:
+    body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    if exc.fields:
+        body["fields"] = exc.fields
+    return jsonify(body), exc.status
+
+
+@dataclass
+class Route:
+    """What the OpenAPI document says of one route."""
+
+    method: str
+    path: str
+    summary: str
+    response: type[BaseModel] | None
+    many: bool = False
+    body: type[BaseModel] | None = None
+    roles: tuple[Role, ...] = ()
+    query: dict[str, str] = field(default_factory=dict)
+    status: int = 200
+    tag: str = ""
+
+
+ROUTES: list[Route] = []
+
+MESSAGES = {
+    "token_required": (
+        "Jeton d'API manquant ou invalide : en-tête « Authorization: Bearer JETON ».",
+        "Missing or invalid API token: header 'Authorization: Bearer TOKEN'.",
+    ),
+    "forbidden": (
+        "Ce jeton n'a pas le rôle nécessaire ({roles}).",
+        "This token lacks the required role ({roles}).",
+    ),
+    "invalid_json": (
+        "Le corps de la requête doit être un objet JSON.",
+        "The body must be a JSON object.",
+    ),
+}
+
+
+def message(code: str, **params: Any) -> str:
+    """An API message in the request's language."""
+    fr, en = MESSAGES[code]
+    return (en if lang() == "en" else fr).format(**params)
+
+
+def endpoint(
+    method: str,
+    path: str,
+    summary: str,
+    response: type[BaseModel] | None,
+    *,
+    many: bool = False,
+    body: type[BaseModel] | None = None,
+    roles: tuple[Role, ...] = (),
+    query: dict[str, str] | None = None,
+    status: int = 200,
+    tag: str = "",
+) -> Callable[[F], F]:
+    """Register an API route, its token check and its description for the OpenAPI document."""
+    route = Route(method, path, summary, response, many, body, roles, query or {}, status, tag)
+    ROUTES.append(route)
+    flask_path = path.replace("{", "<").replace("}", ">")
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if roles:
+                account = authenticate()
+                if account.role not in roles:
+                    raise ApiError(
+                        403, "forbidden", message("forbidden", roles=", ".join(map(str, roles)))
+                    )
+            result = view(*args, **kwargs)
+            return dump(result, response, many), status
+
+        wrapper.roles = roles  # type: ignore[attr-defined]
+        bp.add_url_rule(flask_path, view_func=wrapper, methods=[method])
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def authenticate() -> Any:
+    """The account holding the request's bearer token, or a 401."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    account = store.accounts().by_token(token.strip()) if scheme.lower() == "bearer" else None
+    if account is None:
+        raise ApiError(401, "token_required", message("token_required"))
+    g.api_account = account
+    return account
+
+
+def dump(result: Any, model: type[BaseModel] | None, many: bool) -> Any:
+    """The result checked against its declared model, as JSON."""
+    if model is None:
+        return jsonify(result)
+    if many:
+        return jsonify([model.model_validate(r).model_dump(mode="json") for r in result])
+    return jsonify(model.model_validate(result).model_dump(mode="json"))
+
+
+def body_json() -> dict[str, Any]:
+    """The request's JSON object, or a 400."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", message("invalid_json"))
+    return data
+
+
+def parse(model: type[BaseModel], data: Any, code: str = "invalid_request") -> Any:
+    """Validate data into a model, or a 400 naming each field in French."""
+    from registry.errors import RegistryError
+
+    try:
+        return model.model_validate(data)
+    except RegistryError as exc:
+        raise ApiError(400, exc.code, exc.message(lang())) from None
+    except ValidationError as exc:
+        fields = {
+            ".".join(str(p) for p in e["loc"]) or "body": french_error(e) for e in exc.errors()
+        }
+        summary = " ; ".join(f"{k} : {v}" for k, v in fields.items())
+        raise ApiError(400, code, summary, fields) from None

@@ -1,0 +1,83 @@
+"""API routes for evaluators: replay at a date, what-if, exports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import request
+
+from registry.clock import local_date, now, parse_day
+from registry.domain.places import Status
+from registry.roles import Role
+from registry.views import place_view
+from web import store
+from web.api.base import ApiError, endpoint
+from web.api.models import ExportOut, ReplayOut, WhatIfOut
+from web.evaluation import READERS, export_rows, replay_at
+
+
+def _day() -> date:
+    raw = request.args.get("date", "").strip()
+    return parse_day(raw) if raw else local_date(now())
+
+
+@endpoint(
+    "GET",
+    "/replay",
+    "Le registre tel qu'il était à la fin d'un jour",
+    ReplayOut,
+    roles=READERS,
+    query={"date": "AAAA-MM-JJ (défaut : aujourd'hui)"},
+    tag="évaluation",
+)
+def replay() -> Any:
+    """Places and criteria as they stood at the end of a day."""
+    found = replay_at(_day())
+    return {
+        "date": found["day"].isoformat(),
+        "criteria_in_force": {
+            c["caisse"].slug: c["criteria"].version if c["criteria"] else None
+            for c in found["caisses"]
+        },
+        "places": found["places"],
+    }
+
+
+@endpoint(
+    "GET",
+    "/what-if",
+    "Les lieux actifs évalués sous une version de critères",
+    WhatIfOut,
+    roles=READERS,
+    query={"version": "version de critères", "date": "AAAA-MM-JJ"},
+    tag="évaluation",
+)
+def what_if() -> Any:
+    """Every active place under a chosen version, without recording anything."""
+    registry = store.registry()
+    version = request.args.get("version", "")
+    if not version:
+        raise ApiError(400, "version_required", "Indiquez la version de critères (?version=).")
+    day = _day()
+    rows = []
+    for place in registry.places():
+        if place.status in (Status.PENDING, Status.APPROVED, Status.SUSPENDED):
+            result = registry.evaluate_place(place.siret, version, day)
+            rows.append({"place": place_view(place), "result": result})
+    return {"version": version, "date": day.isoformat(), "rows": rows}
+
+
+@endpoint(
+    "GET",
+    "/exports/approved",
+    "Les lieux conventionnés à une date",
+    ExportOut,
+    roles=(*READERS, Role.PARTICIPANT, Role.MEMBER),
+    query={"date": "AAAA-MM-JJ"},
+    tag="évaluation",
+)
+def approved() -> Any:
+    """Approved places at a date, flat."""
+    day = _day()
+    return {"date": day.isoformat(), "places": export_rows(day)}

@@ -1,0 +1,3 @@
+"""API routes for proposals and votes."""
+
+from __future__ import annotations

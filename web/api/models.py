@@ -1,0 +1,175 @@
+"""The API's request and response models: the OpenAPI document is generated from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from policies.criteria import CriteriaVersion
+from policies.engine import Evaluation
+
+
+class Out(BaseModel):
+    """Base of response models."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class ErrorOut(Out):
+    """Every API error: a stable code, a message, and per-field messages when a body was invalid."""
+
+    code: str = Field(description="Code stable de l'erreur")
+    message: str = Field(description="Message en français (en anglais avec Accept-Language: en)")
+    fields: dict[str, str] | None = Field(default=None, description="Message par champ")
+
+
+class PlaceOut(Out):
+    """A place's status and why."""
+
+    siret: str
+    name: str
+    kind: str
+    caisse: str
+    quartier: str | None
+    postcode: str | None
+    status: str = Field(
+        description="candidature, conventionne, refuse, suspendu, retire, deconventionne"
+    )
+    status_fr: str
+    status_en: str
+    reason: str
+    decision: str
+    since: str
+    approved_under: str | None
+    coverage_rate: float
+
+
+class PlaceDetailOut(PlaceOut):
+    """A place with its declaration, its last evaluation and what is missing."""
+
+    declaration: dict[str, Any]
+    evaluation: Evaluation | None
+    missing: list[str]
+
+
+class EventOut(Out):
+    """One event in plain words."""
+
+    event: str
+    version: int
+    at: str
+    actor: str | None
+    role: str | None
+    title_fr: str
+    title_en: str
+    detail_fr: str
+    detail_en: str
+    decision: str | None
+
+
+class LogEventOut(EventOut):
+    """One event of the whole log, with its number and what it is about."""
+
+    number: int
+    category: str
+    siret: str | None = None
+    subject_name: str | None = None
+
+
+class EventPageOut(Out):
+    """A page of the event log, newest first."""
+
+    total: int
+    page: int
+    pages: int
+    events: list[LogEventOut]
+
+
+class CriteriaOut(Out):
+    """Every criteria version of a caisse and the one in force today."""
+
+    caisse: str
+    in_force: str | None
+    versions: list[CriteriaVersion]
+
+
+class ChangeOut(Out):
+    """One difference between two criteria versions."""
+
+    subject: str
+    kind: str
+    field: str
+    before: Any
+    after: Any
+
+
+class CriteriaVersionOut(Out):
+    """One criteria version and what changed since the previous one."""
+
+    version: CriteriaVersion
+    previous: str | None
+    changes: list[ChangeOut]
+
+
+class WithdrawIn(BaseModel):
+    """Why a place withdraws."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500, description="Motif du retrait")
+
+
+class DecisionIn(BaseModel):
+    """A decision of the collective on a place, recorded by a facilitator."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: str = Field(pattern="^(approve|refuse|suspend|renew|withdraw_approval)$")
+    reason: str = Field(min_length=1, max_length=500)
+    decision: str = Field(min_length=1, max_length=200, description="Réunion ou proposition")
+
+
+class ReplayOut(Out):
+    """The registry as it stood at the end of a day."""
+
+    date: str
+    criteria_in_force: dict[str, str | None]
+    places: list[PlaceDetailOut]
+
+
+class WhatIfRow(Out):
+    """A place's status today and its evaluation under the chosen version."""
+
+    place: PlaceOut
+    result: Evaluation
+
+
+class WhatIfOut(Out):
+    """Every active place evaluated under a criteria version."""
+
+    version: str
+    date: str
+    rows: list[WhatIfRow]
+
+
+class ExportRow(Out):
+    """An approved place, flat."""
+
+    siret: str
+    name: str
+    kind: str
+    quartier: str
+    street: str
+    postcode: str
+    city: str
+    coverage_rate: float
+    approved_under: str
+    since: str
+
+
+class ExportOut(Out):
+    """Approved places at a date."""
+
+    date: str
+    places: list[ExportRow]

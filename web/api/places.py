@@ -1,0 +1,229 @@
+"""API routes for places, criteria and the event log."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import current_app, request
+
+from registry.declaration import Declaration
+from registry.history import describe
+from registry.roles import Role
+from registry.views import place_view
+from web import store
+from web.access import actor
+from web.api.base import ApiError, body_json, endpoint, parse
+from web.api.models import (
+    CriteriaOut,
+    CriteriaVersionOut,
+    DecisionIn,
+    EventOut,
+    EventPageOut,
+    PlaceDetailOut,
+    PlaceOut,
+    WithdrawIn,
+)
+from web.criteria_diff import changes
+
+
+def _own(siret: str) -> str:
+    place = store.registry().place(siret)
+    if place.siret not in store.accounts().get(actor().id).sirets:  # type: ignore[union-attr]
+        raise ApiError(403, "not_your_place", "Ce compte ne parle pas pour ce lieu.")
+    return place.siret
+
+
+@endpoint(
+    "GET",
+    "/places",
+    "Les lieux et leur statut",
+    PlaceOut,
+    many=True,
+    tag="lieux",
+    query={
+        "status": "statut (ex. conventionne)",
+        "kind": "type de lieu",
+        "quartier": "quartier",
+        "caisse": "caisse",
+    },
+)
+def list_places() -> Any:
+    """Places, filtered."""
+    args = request.args
+    views = [place_view(p) for p in store.registry().places(args.get("caisse") or None)]
+    for key in ("status", "kind", "quartier"):
+        if args.get(key):
+            views = [v for v in views if (v[key] or "") == args[key]]
+    return views
+
+
+@endpoint(
+    "GET",
+    "/places/{siret}",
+    "Un lieu, son évaluation et ce qui manque",
+    PlaceDetailOut,
+    tag="lieux",
+)
+def get_place(siret: str) -> Any:
+    """One place in detail."""
+    return place_view(store.registry().place(siret), detail=True)
+
+
+@endpoint(
+    "GET", "/places/{siret}/history", "L'histoire d'un lieu", EventOut, many=True, tag="lieux"
+)
+def place_history(siret: str) -> Any:
+    """Every event of a place."""
+    return [describe(e) for e in store.registry().history(siret)]
+
+
+@endpoint(
+    "POST",
+    "/places",
+    "Déposer une candidature (évaluée aussitôt)",
+    PlaceDetailOut,
+    body=Declaration,
+    roles=(Role.PLACE,),
+    status=201,
+    tag="lieux",
+)
+def apply() -> Any:
+    """Apply; the account then speaks for the place."""
+    declaration = parse(Declaration, body_json(), "invalid_declaration")
+    place = store.registry().apply(declaration, actor())
+    store.accounts().add_siret(actor().id, place.siret)
+    return place_view(place, detail=True)
+
+
+@endpoint(
+    "PUT",
+    "/places/{siret}",
+    "Modifier la déclaration d'un lieu",
+    PlaceDetailOut,
+    body=Declaration,
+    roles=(Role.PLACE,),
+    tag="lieux",
+)
+def amend(siret: str) -> Any:
+    """Amend a declaration of one's own place."""
+    siret = _own(siret)
+    declaration = parse(Declaration, body_json(), "invalid_declaration")
+    return place_view(store.registry().amend(siret, declaration, actor()), detail=True)
+
+
+@endpoint(
+    "POST",
+    "/places/{siret}/withdraw",
+    "Retirer sa candidature",
+    PlaceDetailOut,
+    body=WithdrawIn,
+    roles=(Role.PLACE,),
+    tag="lieux",
+)
+def withdraw(siret: str) -> Any:
+    """Withdraw one's own place."""
+    siret = _own(siret)
+    data = parse(WithdrawIn, body_json())
+    return place_view(store.registry().withdraw(siret, data.reason, actor()), detail=True)
+
+
+@endpoint(
+    "POST",
+    "/places/{siret}/decisions",
+    "Enregistrer une décision du collectif",
+    PlaceDetailOut,
+    body=DecisionIn,
+    roles=(Role.FACILITATOR,),
+    tag="lieux",
+)
+def decide(siret: str) -> Any:
+    """A facilitator records the collective's decision on a place."""
+    data = parse(DecisionIn, body_json())
+    place = store.registry().decide(siret, data.action, data.reason, data.decision, actor())
+    return place_view(place, detail=True)
+
+
+@endpoint(
+    "GET",
+    "/criteria",
+    "Les versions de critères et celle en vigueur",
+    CriteriaOut,
+    query={"caisse": "caisse (défaut : la première)"},
+    tag="critères",
+)
+def criteria() -> Any:
+    """Every version of a caisse's criteria."""
+    from registry.clock import local_date, now
+
+    registry = store.registry()
+    slug = request.args.get("caisse") or registry.caisses()[0].slug
+    criteria_set = registry.criteria_set(registry.caisse(slug).slug)
+    current = criteria_set.in_force(local_date(now()))
+    return {
+        "caisse": slug,
+        "in_force": current.version if current else None,
+        "versions": criteria_set.versions(),
+    }
+
+
+@endpoint(
+    "GET",
+    "/criteria/{version}",
+    "Une version de critères et ce qui a changé",
+    CriteriaVersionOut,
+    query={"caisse": "caisse"},
+    tag="critères",
+)
+def criteria_version(version: str) -> Any:
+    """One version, and what changed since the one before."""
+    registry = store.registry()
+    slug = request.args.get("caisse") or registry.caisses()[0].slug
+    versions = registry.criteria_set(registry.caisse(slug).slug).versions()
+    shown = registry.criteria_set(slug).get(version)
+    index = [v.version for v in versions].index(version)
+    previous = versions[index - 1] if index else None
+    found = [c.__dict__ for c in changes(previous, shown)] if previous else []
+    return {
+        "version": shown,
+        "previous": previous.version if previous else None,
+        "changes": found,
+    }
+
+
+@endpoint(
+    "GET",
+    "/events",
+    "Le journal des événements, du plus récent au plus ancien",
+    EventPageOut,
+    query={
+        "page": "page (1 par défaut)",
+        "category": "lieux, criteres, gouvernance ou autres",
+        "q": "mots cherchés",
+    },
+    tag="historique",
+)
+def events() -> Any:
+    """The event log by page."""
+    from web.event_log import entries
+
+    found = entries()
+    category = request.args.get("category")
+    if category:
+        found = [e for e in found if e["category"] == category]
+    words = request.args.get("q", "").strip().casefold()
+    if words:
+        found = [e for e in found if words in e["haystack"]]
+    found = list(reversed(found))
+    size = current_app.config["PAGE_SIZE"]
+    pages = max(1, math.ceil(len(found) / size))
+    try:
+        page = min(max(1, int(request.args.get("page", "1"))), pages)
+    except ValueError:
+        raise ApiError(400, "invalid_page", "Numéro de page invalide.") from None
+    return {
+        "total": len(found),
+        "page": page,
+        "pages": pages,
+        "events": found[(page - 1) * size : page * size],
+    }

@@ -1,0 +1,73 @@
+"""Facilitators record the collective's decisions on places, citing the meeting or proposal."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from registry.domain.places import ALLOWED, Status
+from registry.errors import RegistryError
+from registry.roles import Role
+from registry.views import place_view
+from web import store
+from web.access import actor, role_required
+from web.i18n import lang
+from web.safety import text
+
+bp = Blueprint("decisions", __name__, url_prefix="/decisions")
+
+ACTIONS = {
+    "approve": _l("Conventionner"),
+    "refuse": _l("Refuser"),
+    "suspend": _l("Suspendre"),
+    "renew": _l("Renouveler ou lever la suspension"),
+    "withdraw_approval": _l("Déconventionner"),
+}
+
+
+@bp.get("/")
+@role_required(Role.FACILITATOR)
+def index() -> ResponseReturnValue:
+    """Places waiting for the collective first, then every place a decision can apply to."""
+    views = [place_view(p, detail=True) for p in store.registry().places()]
+    waiting = [v for v in views if v["status"] == Status.PENDING.value]
+    others = [v for v in views if v["status"] != Status.PENDING.value]
+    return render_template("decisions/index.html", waiting=waiting, others=others)
+
+
+@bp.route("/<siret>", methods=["GET", "POST"])
+@role_required(Role.FACILITATOR)
+def decide(siret: str) -> ResponseReturnValue:
+    """Record a decision on one place: the action, why, and which decision it applies."""
+    registry = store.registry()
+    place = registry.place(siret)
+    allowed = [a for a in ACTIONS if place.status in ALLOWED[a]]
+    values = {"action": allowed[0] if allowed else "", "reason": "", "decision": ""}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {"action": text("action"), "reason": text("reason"), "decision": text("decision")}
+        if values["action"] not in allowed:
+            errors["action"] = _("Choisissez une action possible pour ce lieu.")
+        if not values["reason"]:
+            errors["reason"] = _("Indiquez le motif de la décision.")
+        if not values["decision"]:
+            errors["decision"] = _("Indiquez la réunion ou la proposition qui a décidé.")
+        if not errors:
+            try:
+                registry.decide(
+                    place.siret, values["action"], values["reason"], values["decision"], actor()
+                )
+            except RegistryError as exc:
+                errors["action"] = exc.message(lang())
+            else:
+                flash(_("Décision enregistrée."), "info")
+                return redirect(url_for("places.show", siret=place.siret))
+    return render_template(
+        "decisions/decide.html",
+        place=place_view(place, detail=True),
+        allowed=[(a, ACTIONS[a]) for a in allowed],
+        values=values,
+        errors=errors,
+    ), (400 if errors else 200)

@@ -1,0 +1,230 @@
+"""Evaluators: the registry as it stood at a date, what-if under any version, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from registry.clock import local_date, now, parse_day, parse_moment
+from registry.domain.places import Place, Status
+from registry.errors import RegistryError
+from registry.roles import Role
+from registry.views import place_view
+from web import store
+from web.access import role_required
+from web.i18n import lang
+
+bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
+
+READERS = (Role.EVALUATOR, Role.OBSERVER, Role.FACILITATOR)
+EXPORT_COLUMNS = (
+    "siret",
+    "name",
+    "kind",
+    "quartier",
+    "street",
+    "postcode",
+    "city",
+    "coverage_rate",
+    "approved_under",
+    "since",
+)
+
+
+def _day(name: str, errors: dict[str, str]) -> date:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return local_date(now())
+    try:
+        return parse_day(raw)
+    except RegistryError as exc:
+        errors[name] = exc.message(lang())
+        return local_date(now())
+
+
+@bp.get("/")
+@role_required(*READERS)
+def index() -> ResponseReturnValue:
+    """What an evaluator can do here."""
+    return render_template("evaluation/index.html")
+
+
+def replay_at(day: date) -> dict[str, Any]:
+    """Every place and the criteria in force as they stood at the end of a day."""
+    registry = store.registry()
+    moment = parse_moment(day.isoformat())
+    caisses = []
+    for caisse in registry.caisses():
+        criteria = registry.criteria_set(caisse.slug, moment).in_force(day, moment)
+        caisses.append({"caisse": caisse, "criteria": criteria})
+    places = []
+    for place_id in registry.ids_of(Place.Applied):
+        place = registry.repository.get(place_id)
+        then = registry.place_at(place.siret, moment)
+        if then is not None:
+            places.append(place_view(then, detail=True))
+    places.sort(key=lambda v: v["name"].casefold())
+    approved = [p for p in places if p["status"] == Status.APPROVED.value]
+    return {"day": day, "caisses": caisses, "places": places, "approved": approved}
+
+
+@bp.get("/rejouer")
+@role_required(*READERS)
+def replay() -> ResponseReturnValue:
+    """The registry as it stood at the end of a chosen day, and the rules then in force."""
+    errors: dict[str, str] = {}
+    day = _day("date", errors)
+    return render_template(
+        "evaluation/replay.html", errors=errors, raw=request.args.get("date", ""), **replay_at(day)
+    )
+
+
+@bp.get("/simulation")
+@role_required(*READERS)
+def what_if() -> ResponseReturnValue:
+    """Every active place evaluated under a chosen criteria version, side by side with today."""
+    registry = store.registry()
+    errors: dict[str, str] = {}
+    day = _day("date", errors)
+    caisse = registry.caisses()[0].slug
+    versions = registry.criteria_set(caisse).versions()
+    chosen = request.args.get("version") or (versions[-1].version if versions else "")
+    rows = []
+    if chosen:
+        try:
+            registry.criteria_set(caisse).get(chosen)
+        except RegistryError as exc:
+            errors["version"] = exc.message(lang())
+    if chosen and not errors:
+        for place in registry.places(caisse):
+            if place.status not in (Status.PENDING, Status.APPROVED, Status.SUSPENDED):
+                continue
+            result = registry.evaluate_place(place.siret, chosen, day)
+            rows.append({"place": place_view(place), "result": result.model_dump(mode="json")})
+    changed = sum(
+        1
+        for r in rows
+        if (r["result"]["verdict"] == "approved") != (r["place"]["status"] == "conventionne")
+    )
+    return render_template(
+        "evaluation/what_if.html",
+        versions=versions,
+        chosen=chosen,
+        day=day,
+        raw=request.args.get("date", ""),
+        rows=rows,
+        changed=changed,
+        errors=errors,
+    )
+
+
+def export_rows(day: date) -> list[dict[str, Any]]:
+    """The approved places at the end of a day, flat, for payment systems and analysis."""
+    rows = []
+    for view in replay_at(day)["approved"]:
+        address = view["declaration"].get("address") or {}
+        rows.append(
+            {
+                "siret": view["siret"],
+                "name": view["name"],
+                "kind": view["kind"],
+                "quartier": view["quartier"] or "",
+                "street": address.get("street", ""),
+                "postcode": address.get("postcode", ""),
+                "city": address.get("city", ""),
+                "coverage_rate": view["coverage_rate"],
+                "approved_under": view["approved_under"] or "",
+                "since": view["since"],
+            }
+        )
+    return rows
+
+
+@bp.get("/exports")
+@role_required(*READERS)
+def exports() -> ResponseReturnValue:
+    """The downloads on offer."""
+    return render_template("evaluation/exports.html", today=local_date(now()))
+
+
+@bp.get("/exports/lieux-conventionnes.<fmt>")
+@role_required(*READERS)
+def export(fmt: str) -> ResponseReturnValue:
+    """Approved places at a date, as CSV or JSON."""
+    errors: dict[str, str] = {}
+    day = _day("date", errors)
+    if errors:
+        return Response(json.dumps(errors, ensure_ascii=False), 400, mimetype="application/json")
+    rows = export_rows(day)
+    name = f"lieux-conventionnes-{day.isoformat()}"
+    if fmt == "json":
+        body = json.dumps({"date": day.isoformat(), "places": rows}, ensure_ascii=False, indent=2)
+        return Response(
+            body,
+            mimetype="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
+        )
+    if fmt != "csv":
+        return Response("", 404)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+def _indicator_data() -> dict[str, list[tuple[str, int]]]:
+    from web.event_log import entries
+    from web.indicators import approved_over_time, counts
+    from web.labels import label
+
+    views = [place_view(p) for p in store.registry().places()]
+    approved = [v for v in views if v["status"] == Status.APPROVED.value]
+    return {
+        "statuts": [(label(k), n) for k, n in counts(views, "status")],
+        "types": [(label(k), n) for k, n in counts(approved, "kind")],
+        "quartiers": counts(approved, "quartier"),
+        "evolution": approved_over_time(entries()),
+    }
+
+
+CHART_TITLES = {
+    "statuts": _l("Lieux par statut"),
+    "types": _l("Lieux conventionnés par type"),
+    "quartiers": _l("Lieux conventionnés par quartier"),
+    "evolution": _l("Lieux conventionnés au début de chaque mois"),
+}
+
+
+@bp.get("/indicateurs")
+@role_required(*READERS)
+def indicators() -> ResponseReturnValue:
+    """Indicators as charts, each with its data as a table."""
+    return render_template(
+        "evaluation/indicators.html", data=_indicator_data(), titles=CHART_TITLES
+    )
+
+
+@bp.get("/indicateurs/<name>.png")
+@role_required(*READERS)
+def chart(name: str) -> ResponseReturnValue:
+    """One indicator's chart as a PNG image."""
+    from web.indicators import bar_chart, line_chart
+
+    data = _indicator_data()
+    if name not in data:
+        return Response("", 404)
+    title = str(CHART_TITLES[name])
+    png = line_chart(data[name], title) if name == "evolution" else bar_chart(data[name], title)
+    return Response(png, mimetype="image/png")

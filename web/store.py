@@ -1,0 +1,42 @@
+"""The registry application and the accounts file, opened once per web app."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from registry.accounts import Accounts
+from registry.application import Registry
+from registry.config import Settings
+
+KEY = "ssa_registry"
+
+
+def init_app(app: Flask) -> None:
+    """Open the registry on the configured store and the accounts file next to it."""
+    settings: Settings = app.config["REGISTRY_SETTINGS"]
+    if not settings.database_url:
+        settings.data.mkdir(parents=True, exist_ok=True)
+    app.extensions[KEY] = Registry(env=settings.event_store_env())
+    app.extensions["ssa_accounts"] = Accounts.for_settings(settings)
+
+
+def close(app: Flask) -> None:
+    """Close the registry's store connections when the app stops serving."""
+    registry = app.extensions.pop(KEY, None)
+    if registry is not None:
+        registry.close()
+
+
+def registry() -> Registry:
+    """The current app's registry."""
+    return current_app.extensions[KEY]  # type: ignore[no-any-return]
+
+
+def accounts() -> Accounts:
+    """The current app's accounts."""
+    return current_app.extensions["ssa_accounts"]  # type: ignore[no-any-return]
+
+
+def registry_of(app: Flask) -> Registry:
+    """An app's registry, outside a request."""
+    return app.extensions[KEY]  # type: ignore[no-any-return]
