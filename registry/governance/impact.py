@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from registry.application import Registry
 
 SKIPPED = frozenset({Status.WITHDRAWN})
+REEVALUATED = frozenset({Status.PENDING, Status.APPROVED, Status.SUSPENDED})
 
 
 def impact(
@@ -44,6 +45,8 @@ def impact(
         will = after.verdict is Verdict.APPROVED
         entry = _entry(place.siret, place.name, place.status, before, after)
         if will and not was:
+            # A refused or de-approved place is not re-evaluated: it must apply again.
+            entry["reapply"] = place.status not in REEVALUATED
             gains.append(entry)
         elif was and not will:
             if place.status is Status.APPROVED and checked.transition_days:

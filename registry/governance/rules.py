@@ -1,9 +1,10 @@
 """Decision rules: from each member's last vote to a tally and an outcome. Pure.
 
 Same votes, same terms, same electorate in: same result out, whatever the order the votes
-were cast in. Only each member's last vote counts. Ranked polls are decided by instant-runoff
-(the options tied for last are eliminated together; a tie that would eliminate every
-remaining option is reported as a tie, never broken by chance or by option order).
+were cast in. Only each member's last vote counts. Ranked polls are decided by instant-runoff:
+a tie for last place is broken by the earlier rounds, then by how many ballots rank the option
+at all; options still tied go out together. A tie that would eliminate every remaining option
+is reported as a tie, never broken by chance or by the order of the options.
 """
 
 from __future__ import annotations
@@ -356,5 +357,18 @@ def _instant_runoff(
         losers = {o for o, n in ordered.items() if n == low}
         if losers == remaining:
             break
-        remaining -= losers
+        remaining -= _last_place(losers, rounds, rankings)
     return rounds
+
+
+def _last_place(
+    tied: set[str], rounds: list[dict[str, int]], rankings: list[tuple[str, ...]]
+) -> set[str]:
+    """Which of the options tied for last go out: fewest votes in earlier rounds, then fewest
+    ballots ranking them at all; those still tied go out together."""
+    for earlier in reversed(rounds[:-1]):
+        low = min(earlier.get(o, 0) for o in tied)
+        tied = {o for o in tied if earlier.get(o, 0) == low}
+    mentions = {o: sum(1 for r in rankings if o in r) for o in tied}
+    fewest = min(mentions.values())
+    return {o for o in tied if mentions[o] == fewest}

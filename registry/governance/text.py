@@ -133,6 +133,8 @@ def impact_lines(impact: dict[str, Any], indent: str = "") -> list[str]:
                 if e.get("approved_until")
                 else ""
             )
+            if e.get("reapply"):
+                until = " (après une nouvelle candidature)"
             lines.append(
                 f"{indent}  {label} {e['name']} ({e['siret']}){until} : {e['after']['summary_fr']}"
             )
