@@ -10,6 +10,7 @@ from pydantic import Field
 from policies.base import Finding, Outcome, Params, Policy, missing_facts
 from registry.declaration import Declaration, PaymentMeans, Weekday
 
+DAYS = tuple(Weekday)
 WEEKEND = {Weekday.SAMEDI, Weekday.DIMANCHE}
 # (key, French, English) of each quality, in the order explanations list them.
 QUALITIES = (
@@ -40,7 +41,7 @@ def evaluate(declaration: Declaration, params: AccessibilityParams, on: date) ->
     """Evening and weekend opening, step-free access and acceptance of the allocation."""
     slots = declaration.opening_hours
     late = {s.day for s in slots if s.closes >= params.evening_hour}
-    evenings = [str(day) for day in Weekday if day in late]
+    evenings = [str(day) for day in DAYS if day in late]
     access = declaration.accessibility
     allocation = (
         access.accepts_allocation or PaymentMeans.ALLOCATION_SSA in declaration.payment_means
@@ -63,7 +64,8 @@ def evaluate(declaration: Declaration, params: AccessibilityParams, on: date) ->
         return missing_facts(*dict.fromkeys(FACT_NAMES[key] for key in missing))
     level = sum(1 for value in found.values() if value)
     met = not failed
-    fr, en = _explain(found, required, evenings, params, level, met)
+    hour = params.evening_hour.strftime("%H:%M")
+    fr, en = _explain(found, required, evenings, params, hour, level, met)
     return Finding(
         outcome=Outcome.MET if met else Outcome.NOT_MET,
         level=level,
@@ -71,7 +73,7 @@ def evaluate(declaration: Declaration, params: AccessibilityParams, on: date) ->
         facts={
             **found,
             "evening_days": evenings,
-            "evening_hour": params.evening_hour.strftime("%H:%M"),
+            "evening_hour": hour,
             "min_evenings": params.min_evenings,
             "required": [key for key, need in required.items() if need],
         },
@@ -85,10 +87,10 @@ def _explain(
     required: dict[str, bool],
     evenings: list[str],
     p: AccessibilityParams,
+    hour: str,
     level: int,
     met: bool,
 ) -> tuple[str, str]:
-    hour = p.evening_hour.strftime("%H:%M")
     yes_fr = ", ".join(fr for key, fr, _ in QUALITIES if found[key]) or "rien"
     yes_en = ", ".join(en for key, _, en in QUALITIES if found[key]) or "nothing"
     no_fr = ", ".join(
