@@ -279,3 +279,15 @@ def test_meeting_tallies_count_in_a_single_choice_poll() -> None:
     )
     assert result.winner == "convives"
     assert result.tally["participants"] == 6
+
+
+def test_a_tie_for_last_place_goes_to_the_option_fewer_ballots_rank() -> None:
+    ballots = {
+        "ana": pick("convives"),
+        "bea": pick("affiliés", "convives"),
+        "cyd": pick("sociétaires"),
+        "dan": pick("sociétaires", "convives"),
+    }
+    result = decide(Mode.POLL, RANKED, 4, ballots, options=["affiliés", "convives", "sociétaires"])
+    assert result.tally["rounds"][-1] == {"convives": 2, "sociétaires": 2}
+    assert result.outcome is Outcome.TIE
