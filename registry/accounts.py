@@ -76,6 +76,12 @@ class Account:
     display_name: str
     sirets: tuple[str, ...] = field(default=())
     has_token: bool = False
+    pseudonym: str = ""
+
+    @property
+    def actor_id(self) -> str:
+        """Who the account acts as in events: its member pseudonym, else its login."""
+        return self.pseudonym or self.login
 
     @property
     def is_active(self) -> bool:
@@ -119,6 +125,7 @@ class Accounts:
                         "password_hash": str,
                         "token_hash": str,
                         "sirets": str,
+                        "pseudonym": str,
                         "created_at": float,
                     },
                     pk="login",
@@ -153,6 +160,7 @@ class Accounts:
         role: Role | str,
         display_name: str = "",
         sirets: tuple[str, ...] = (),
+        pseudonym: str = "",
     ) -> Account:
         """A new account; refuses a taken or malformed login and a short password."""
         login = login.strip().lower()
@@ -171,6 +179,7 @@ class Accounts:
                     "password_hash": self.hasher.hash(password),
                     "token_hash": None,
                     "sirets": json.dumps(list(sirets)),
+                    "pseudonym": pseudonym.strip(),
                     "created_at": time.time(),
                 }
             )
@@ -209,6 +218,12 @@ class Accounts:
         """Replace an account's password."""
         _check_password(password)
         self._update(login, password_hash=self.hasher.hash(password))
+
+    def by_pseudonym(self, pseudonym: str) -> Account | None:
+        """The account acting as a member pseudonym, or None."""
+        with self._db() as db:
+            rows = list(db["accounts"].rows_where("pseudonym = ?", [pseudonym.strip()]))
+        return _account(rows[0]) if rows else None
 
     def set_role(self, login: str, role: Role | str) -> None:
         """Change an account's role."""
@@ -312,17 +327,39 @@ def _account(row: dict[str, Any]) -> Account:
         display_name=row["display_name"],
         sirets=tuple(json.loads(row["sirets"] or "[]")),
         has_token=bool(row["token_hash"]),
+        pseudonym=row.get("pseudonym") or "",
     )
 
 
-# Demo accounts: one per role, passwords documented in the README (demo data only).
-DEMO_ACCOUNTS: tuple[tuple[str, str, Role, str], ...] = (
-    ("commerce", "demo-commerce-14", Role.PLACE, "Épicerie de la Tombe-Issoire"),
-    ("producteur", "demo-producteur-14", Role.PLACE, "Producteur de démonstration"),
-    ("membre", "demo-membre-14", Role.MEMBER, "Membre du collectif"),
-    ("animatrice-camille", "demo-animation-14", Role.FACILITATOR, "Camille, animatrice"),
-    ("evaluateur", "demo-evaluation-14", Role.EVALUATOR, "Comité scientifique"),
-    ("observateur", "demo-observation-14", Role.OBSERVER, "Observatrice"),
+# Demo accounts: one per role (and two more members, so that a vote has several voices),
+# acting as the pseudonyms of the demo history. Passwords are documented in the README.
+DEMO_ACCOUNTS: tuple[tuple[str, str, Role, str, str], ...] = (
+    ("commerce", "demo-commerce-14", Role.PLACE, "Épicerie de la Tombe-Issoire", ""),
+    ("producteur", "demo-producteur-14", Role.PLACE, "Producteur de démonstration", ""),
+    ("membre", "demo-membre-14", Role.MEMBER, "Zélie", "Zélie"),
+    ("membre-2", "demo-membre-2-14", Role.MEMBER, "Moussa", "Moussa"),
+    ("membre-3", "demo-membre-3-14", Role.MEMBER, "Odile", "Odile"),
+    (
+        "animatrice-camille",
+        "demo-animation-14",
+        Role.FACILITATOR,
+        "Camille, animatrice",
+        "animatrice-camille",
+    ),
+    (
+        "evaluateur",
+        "demo-evaluation-14",
+        Role.EVALUATOR,
+        "Laboratoire d'évaluation",
+        "labo-evaluation",
+    ),
+    (
+        "observateur",
+        "demo-observation-14",
+        Role.OBSERVER,
+        "Nutritionniste du centre de santé",
+        "nutritionniste-cps",
+    ),
 )
 
 
@@ -333,19 +370,10 @@ def create_demo_accounts(settings: Settings) -> list[tuple[str, str, str]]:
     sirets = {d["name"]: str(d["siret"]) for d in all_declarations()}
     accounts = Accounts.for_settings(settings)
     created = []
-    for login, password, role, name in DEMO_ACCOUNTS:
+    for login, password, role, name, pseudonym in DEMO_ACCOUNTS:
         if accounts.get(login) is not None:
             accounts.delete(login)
         own = (sirets[name],) if name in sirets else ()
-        accounts.create(login, password, role, name, own)
+        accounts.create(login, password, role, name, own, pseudonym)
         created.append((login, password, str(role)))
-    for login, password, _, _ in _demo_members(settings):
-        if accounts.get(login) is None:
-            accounts.create(login, password, Role.MEMBER, login)
-            created.append((login, password, str(Role.MEMBER)))
     return created
-
-
-def _demo_members(settings: Settings) -> list[tuple[str, str, Role, str]]:
-    """Extra member accounts so that a vote has several voices."""
-    return [(f"membre-{n}", f"demo-membre-{n}-14", Role.MEMBER, "") for n in (2, 3)]

@@ -57,10 +57,15 @@ def role_required(*roles: Role) -> Callable[[F], F]:
     return decorate
 
 
+def account() -> Account:
+    """The account behind the request: its API token, or the logged-in session."""
+    return g.get("api_account") or current_user  # type: ignore[no-any-return]
+
+
 def actor() -> Actor:
-    """The logged-in account as an actor of the registry's events."""
-    account: Account = g.get("api_account") or current_user
-    return Actor(account.login, account.role)
+    """The account as an actor of the registry's events (its member pseudonym if it has one)."""
+    who = account()
+    return Actor(who.actor_id, who.role)
 
 
 def client_key(login: str) -> str:

@@ -16,8 +16,18 @@ def init_app(app: Flask) -> None:
     settings: Settings = app.config["REGISTRY_SETTINGS"]
     if not settings.database_url:
         settings.data.mkdir(parents=True, exist_ok=True)
-    app.extensions[KEY] = Registry(env=settings.event_store_env())
+    app.extensions[KEY] = registry_class()(env=settings.event_store_env())
     app.extensions["ssa_accounts"] = Accounts.for_settings(settings)
+
+
+def registry_class() -> type[Registry]:
+    """The registry application with its governance verbs."""
+    from registry.governance import Governance
+
+    if issubclass(Registry, Governance):
+        return Registry
+    # Until the application class carries the governance mixin itself.
+    return type("Registry", (Governance, Registry), {})
 
 
 def close(app: Flask) -> None:
@@ -40,3 +50,8 @@ def accounts() -> Accounts:
 def registry_of(app: Flask) -> Registry:
     """An app's registry, outside a request."""
     return app.extensions[KEY]  # type: ignore[no-any-return]
+
+
+def accounts_of(app: Flask) -> Accounts:
+    """An app's accounts, outside a request."""
+    return app.extensions["ssa_accounts"]  # type: ignore[no-any-return]

@@ -18,7 +18,7 @@ from registry.demo import load_demo
 from registry.roles import Role
 from web import create_app, store
 
-PASSWORDS = {login: password for login, password, _role, _name in DEMO_ACCOUNTS}
+PASSWORDS = {account[0]: account[1] for account in DEMO_ACCOUNTS}
 LOGIN_OF = {
     Role.PLACE: "commerce",
     Role.MEMBER: "membre",

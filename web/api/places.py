@@ -12,7 +12,7 @@ from registry.history import describe
 from registry.roles import Role
 from registry.views import place_view
 from web import store
-from web.access import actor
+from web.access import account, actor
 from web.api.base import ApiError, body_json, endpoint, parse
 from web.api.models import (
     CriteriaOut,
@@ -29,7 +29,7 @@ from web.criteria_diff import changes
 
 def _own(siret: str) -> str:
     place = store.registry().place(siret)
-    if place.siret not in store.accounts().get(actor().id).sirets:  # type: ignore[union-attr]
+    if place.siret not in store.accounts().get(account().login).sirets:  # type: ignore[union-attr]
         raise ApiError(403, "not_your_place", "Ce compte ne parle pas pour ce lieu.")
     return place.siret
 
@@ -92,7 +92,7 @@ def apply() -> Any:
     """Apply; the account then speaks for the place."""
     declaration = parse(Declaration, body_json(), "invalid_declaration")
     place = store.registry().apply(declaration, actor())
-    store.accounts().add_siret(actor().id, place.siret)
+    store.accounts().add_siret(account().login, place.siret)
     return place_view(place, detail=True)
 
 

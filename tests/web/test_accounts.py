@@ -1,0 +1,98 @@
+"""Accounts outside the event log: argon2 hashes, hashed API tokens, erasable, throttled."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from registry.accounts import AccountError, Accounts, create_demo_accounts
+from registry.config import Settings
+from registry.roles import Role
+
+
+@pytest.fixture
+def accounts(tmp_path: Path) -> Accounts:
+    return Accounts(tmp_path / "accounts.sqlite3")
+
+
+def test_a_password_is_stored_only_as_an_argon2_hash(accounts: Accounts) -> None:
+    accounts.create("epicerie", "un mot de passe long", Role.PLACE)
+    row = sqlite3.connect(accounts.path).execute("select password_hash from accounts").fetchone()
+    assert row[0].startswith("$argon2id$") and "long" not in row[0]
+    assert accounts.authenticate("epicerie", "un mot de passe long") is not None
+    assert accounts.authenticate("epicerie", "un autre mot de passe") is None
+    assert accounts.authenticate("personne", "un mot de passe long") is None
+
+
+def test_an_api_token_is_stored_only_as_a_digest(accounts: Accounts) -> None:
+    accounts.create("membre", "un mot de passe long", Role.MEMBER)
+    token = accounts.issue_token("membre")
+    stored = sqlite3.connect(accounts.path).execute("select token_hash from accounts").fetchone()
+    assert token not in stored[0]
+    assert accounts.by_token(token).login == "membre"  # type: ignore[union-attr]
+    accounts.revoke_token("membre")
+    assert accounts.by_token(token) is None
+
+
+def test_an_account_can_be_erased_for_good(accounts: Accounts) -> None:
+    accounts.create("membre", "un mot de passe long", Role.MEMBER)
+    accounts.delete("membre")
+    assert accounts.get("membre") is None
+    assert (
+        sqlite3.connect(accounts.path).execute("select count(*) from accounts").fetchone()[0] == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("login", "password", "role", "code"),
+    [
+        ("A B", "un mot de passe long", Role.PLACE, "invalid_login"),
+        ("court", "court", Role.PLACE, "weak_password"),
+        ("systeme", "un mot de passe long", Role.SYSTEM, "invalid_role"),
+    ],
+)
+def test_a_bad_account_is_refused_with_a_code(
+    accounts: Accounts, login: str, password: str, role: Role, code: str
+) -> None:
+    with pytest.raises(AccountError) as caught:
+        accounts.create(login, password, role)
+    assert caught.value.code == code and caught.value.message("fr")
+
+
+def test_a_login_is_taken_once(accounts: Accounts) -> None:
+    accounts.create("membre", "un mot de passe long", Role.MEMBER)
+    with pytest.raises(AccountError, match="déjà pris"):
+        accounts.create("Membre", "un mot de passe long", Role.MEMBER)
+
+
+def test_failed_logins_lock_the_key_for_the_window(accounts: Accounts) -> None:
+    key = "127.0.0.1|membre"
+    for i in range(4):
+        accounts.record_failure(key, max_failures=5, window=900, now=1000.0 + i)
+        assert accounts.locked_for(key, now=1000.0 + i) == 0
+    accounts.record_failure(key, max_failures=5, window=900, now=1004.0)
+    assert accounts.locked_for(key, now=1005.0) == pytest.approx(899.0)
+    assert accounts.locked_for(key, now=1904.5) == 0
+    assert accounts.locked_for("127.0.0.2|membre", now=1005.0) == 0
+
+
+def test_old_failures_fall_out_of_the_window(accounts: Accounts) -> None:
+    key = "127.0.0.1|membre"
+    for i in range(4):
+        accounts.record_failure(key, max_failures=5, window=60, now=1000.0 + i)
+    accounts.record_failure(key, max_failures=5, window=60, now=2000.0)
+    assert accounts.locked_for(key, now=2000.0) == 0
+
+
+def test_demo_accounts_exist_for_every_role(tmp_path: Path) -> None:
+    settings = Settings(data=tmp_path, database_url=None)
+    created = create_demo_accounts(settings)
+    roles = {role for _, _, role in created}
+    assert {"lieu", "membre", "animateur", "evaluateur", "observateur"} <= roles
+    again = create_demo_accounts(settings)
+    assert [c[0] for c in again] == [c[0] for c in created]
+    accounts = Accounts.for_settings(settings)
+    for login, password, _ in created:
+        assert accounts.authenticate(login, password) is not None
