@@ -364,8 +364,7 @@ def _instant_runoff(
 def _last_place(
     tied: set[str], rounds: list[dict[str, int]], rankings: list[tuple[str, ...]]
 ) -> set[str]:
-    """Which of the options tied for last go out: fewest votes in earlier rounds, then fewest
-    ballots ranking them at all; those still tied go out together."""
+    """The options tied for last that go out: fewest earlier votes, then fewest mentions."""
     for earlier in reversed(rounds[:-1]):
         low = min(earlier.get(o, 0) for o in tied)
         tied = {o for o in tied if earlier.get(o, 0) == low}

@@ -357,7 +357,10 @@ class Governance:
         """A proposal by id, or by the first characters of its id."""
         app = self._app
         if isinstance(ref, UUID):
-            return app.repository.get(ref)
+            try:
+                return app.repository.get(ref)
+            except AggregateNotFoundError:
+                raise RegistryError("proposal_not_found", ref=str(ref)) from None
         key = ref.strip().lower().replace("-", "")
         if len(key) < 4:
             raise RegistryError("proposal_not_found", ref=ref)
