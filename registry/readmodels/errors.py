@@ -1,0 +1,24 @@
+"""Refusals of the replay, export and benchmark commands, added to the registry's catalogue."""
+
+from __future__ import annotations
+
+from registry.errors import MESSAGES
+
+READMODEL_MESSAGES: dict[str, tuple[str, str]] = {
+    "export_exists": (
+        "Le dossier d'export {path} existe déjà et n'est pas vide : choisissez un nouveau "
+        "dossier, rien n'a été écrit.",
+        "Export folder {path} already exists and is not empty: choose a new folder; nothing "
+        "was written.",
+    ),
+    "export_not_writable": (
+        "Impossible d'écrire l'export dans {path} : {details}. Rien n'a été écrit.",
+        "Cannot write the export to {path}: {details}. Nothing was written.",
+    ),
+    "invalid_bench_size": (
+        "Taille de benchmark invalide : {details}.",
+        "Invalid benchmark size: {details}.",
+    ),
+}
+
+MESSAGES.update(READMODEL_MESSAGES)

@@ -1,0 +1,163 @@
+"""How governance events change `members`, `charter_versions`, `proposals` and `votes`.
+
+People appear only through pseudonymous keys: a member's pseudonym never reaches a table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from registry.governance.charter import Charter
+from registry.governance.members import Member
+from registry.governance.proposals import Proposal
+from registry.readmodels.common import (
+    Aggregates,
+    Subject,
+    actor_key,
+    dumps,
+    pseudonymise,
+    utc,
+)
+
+
+def joined(db: sqlite_utils.Database, aggregates: Aggregates, e: Member.MemberJoined) -> Subject:
+    """A new member, under a pseudonymous key."""
+    key = pseudonymise(e.originator_id)
+    at = utc(e.timestamp)
+    db.execute(
+        "INSERT INTO members (member, caisse, roles, wave, joined_at, active, trainings) "
+        "VALUES (?, ?, ?, ?, ?, 1, 0)",
+        [key, e.caisse, dumps(sorted(e.roles)), e.wave, at],
+    )
+    return aggregates.add(db, e.originator_id, Subject("member", e.caisse, key), at)
+
+
+def member_changed(db: sqlite_utils.Database, key: str, e: Any) -> None:
+    """Roles, training or departure of a member."""
+    if isinstance(e, Member.RolesChanged):
+        db.execute("UPDATE members SET roles = ? WHERE member = ?", [dumps(sorted(e.roles)), key])
+    elif isinstance(e, Member.TrainingRecorded):
+        db.execute(
+            "UPDATE members SET trainings = trainings + 1, trained_on = "
+            "CASE WHEN trained_on IS NULL OR trained_on > ? THEN ? ELSE trained_on END "
+            "WHERE member = ?",
+            [e.on, e.on, key],
+        )
+    elif isinstance(e, Member.MemberLeft):
+        db.execute(
+            "UPDATE members SET active = 0, left_at = ? WHERE member = ?",
+            [utc(e.timestamp), key],
+        )
+
+
+def charter_started(
+    db: sqlite_utils.Database, aggregates: Aggregates, e: Charter.CharterStarted
+) -> Subject:
+    """A caisse's charter."""
+    subject = Subject("charter", e.caisse, e.caisse, "charte")
+    return aggregates.add(db, e.originator_id, subject, utc(e.timestamp))
+
+
+def charter_adopted(
+    db: sqlite_utils.Database, caisse: str | None, e: Charter.CharterVersionAdopted
+) -> None:
+    """A new version of the charter."""
+    db.execute(
+        "INSERT INTO charter_versions (caisse, number, title, adopted_at, decision, terms) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [caisse, e.number, e.terms.get("title"), utc(e.timestamp), e.decision, dumps(e.terms)],
+    )
+
+
+def opened(
+    db: sqlite_utils.Database, aggregates: Aggregates, e: Proposal.ProposalOpened
+) -> Subject:
+    """A new proposal, its mode fixed."""
+    at = utc(e.timestamp)
+    db.execute(
+        "INSERT INTO proposals (proposal, caisse, kind, title, mode, ballot, state, opened_at, "
+        "deadline, amendments, votes_cast, voters, meetings) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, 0, 0, 0, 0)",
+        [str(e.originator_id), e.caisse, e.kind, e.title, e.mode, e.ballot, at, utc(e.deadline)],
+    )
+    subject = Subject("proposal", e.caisse, str(e.originator_id), e.title)
+    return aggregates.add(db, e.originator_id, subject, at)
+
+
+def proposal_changed(db: sqlite_utils.Database, subject: Subject, pid: str, e: Any) -> None:
+    """Amendments, votes, meetings, withdrawal, closing and enactment of a proposal."""
+    at = utc(e.timestamp)
+    if isinstance(e, Proposal.VoteCast):
+        _vote(db, subject, pid, e, at)
+    elif isinstance(e, Proposal.ProposalAmended):
+        db.execute(
+            "UPDATE proposals SET title = ?, amendments = amendments + 1 WHERE proposal = ?",
+            [e.title, pid],
+        )
+    elif isinstance(e, Proposal.MeetingVoteRecorded):
+        db.execute("UPDATE proposals SET meetings = meetings + 1 WHERE proposal = ?", [pid])
+    elif isinstance(e, Proposal.ProposalWithdrawn):
+        db.execute(
+            "UPDATE proposals SET state = 'withdrawn', closed_at = ? WHERE proposal = ?",
+            [at, pid],
+        )
+    elif isinstance(e, Proposal.ProposalClosed):
+        _closed(db, subject, pid, e, at)
+    elif isinstance(e, Proposal.DecisionEnacted):
+        db.execute(
+            "UPDATE proposals SET enacted_at = ?, effect = ? WHERE proposal = ?",
+            [at, dumps(e.effect), pid],
+        )
+
+
+def _vote(
+    db: sqlite_utils.Database, subject: Subject, pid: str, e: Proposal.VoteCast, at: str
+) -> None:
+    member = actor_key(e.actor, e.role, subject.caisse)
+    n = db.execute("SELECT votes_cast FROM proposals WHERE proposal = ?", [pid]).fetchone()[0] + 1
+    db.execute(
+        "INSERT INTO votes (proposal, n, member, choice, options, grounds, amendment, lifted, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [pid, n, member, e.choice, dumps(list(e.options)), e.grounds, e.amendment]
+        + [int(isinstance(e, Proposal.ObjectionLifted)), at],
+    )
+    db.execute(
+        "UPDATE proposals SET votes_cast = ?, voters = "
+        "(SELECT COUNT(DISTINCT member) FROM votes WHERE proposal = ?) WHERE proposal = ?",
+        [n, pid, pid],
+    )
+
+
+def _closed(
+    db: sqlite_utils.Database, subject: Subject, pid: str, e: Proposal.ProposalClosed, at: str
+) -> None:
+    tally = _pseudonymise_tally(e.tally, subject.caisse)
+    electorate = len(e.electorate)
+    participants = int(e.tally.get("participants", 0) or 0)
+    counted = int(e.tally.get("electorate", electorate) or electorate)
+    participation = participants / counted if counted else None
+    db.execute(
+        "UPDATE proposals SET state = 'closed', closed_at = ?, outcome = ?, winner = ?, "
+        "cause = ?, explanation_fr = ?, explanation_en = ?, tally = ?, electorate = ?, "
+        "participants = ?, participation = ? WHERE proposal = ?",
+        [at, e.outcome, e.winner, e.cause, e.explanation_fr, e.explanation_en, dumps(tally)]
+        + [counted, participants, participation, pid],
+    )
+
+
+def _pseudonymise_tally(value: Any, caisse: str | None) -> Any:
+    """The tally with every member's pseudonym replaced by its key."""
+    if isinstance(value, dict):
+        return {
+            k: (
+                actor_key(v, "membre", caisse)
+                if k == "member" and isinstance(v, str) and v != "réunion"
+                else _pseudonymise_tally(v, caisse)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_pseudonymise_tally(v, caisse) for v in value]
+    return value

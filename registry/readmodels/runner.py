@@ -1,0 +1,177 @@
+"""Run the projection with eventsourcing's ProjectionRunner: catch up, follow, rebuild."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from eventsourcing.persistence import ApplicationRecorder, ListenNotifySubscription, Subscription
+from eventsourcing.projection import ProjectionRunner
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import get_topic
+
+from registry.application import Registry
+from registry.config import Settings
+from registry.errors import RegistryError
+from registry.readmodels.projection import RegistryProjection
+from registry.readmodels.view import CatchUpView, ReadModelView
+
+VIEWS_FILE = "views.sqlite3"
+Progress = Callable[[int, int], None]
+Runner = ProjectionRunner[Registry, ReadModelView]
+
+
+class PollingSubscription(ListenNotifySubscription[SQLiteApplicationRecorder]):
+    """A subscription to a SQLite event store, which cannot notify: it polls instead."""
+
+    interval = 0.2
+
+    def _loop_on_pull(self) -> None:
+        try:
+            self._pull()
+            while not self._has_been_stopped:
+                self._has_been_notified.wait(timeout=self.interval)
+                self._pull()
+        except BaseException as exc:
+            if self._thread_error is None:
+                self._thread_error = exc
+            self.stop()
+
+
+class SubscribableSQLiteRecorder(SQLiteApplicationRecorder):
+    """The SQLite application recorder, with polling subscriptions."""
+
+    def subscribe(
+        self, gt: int | None = None, topics: Sequence[str] = ()
+    ) -> Subscription[ApplicationRecorder]:
+        """Follow the events recorded after `gt`."""
+        return PollingSubscription(recorder=self, gt=gt, topics=topics)
+
+
+def views_path(settings: Settings) -> Path:
+    """Where the read models live, whatever the event store."""
+    return settings.data / VIEWS_FILE
+
+
+def runner_env(settings: Settings, views: Path | None = None) -> dict[str, str]:
+    """The event store's environment plus the view's, which is always a SQLite file."""
+    env = dict(settings.event_store_env())
+    if not settings.database_url:
+        env["APPLICATION_RECORDER_TOPIC"] = get_topic(SubscribableSQLiteRecorder)
+    prefix = RegistryProjection.name.upper()
+    env[f"{prefix}_PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
+    env[f"{prefix}_SQLITE_DBNAME"] = str(views or views_path(settings))
+    env[f"{prefix}_SQLITE_LOCK_TIMEOUT"] = "30"
+    return env
+
+
+def follow(
+    settings: Settings, views: Path | None = None, view_class: type[ReadModelView] = ReadModelView
+) -> Runner:
+    """A started ProjectionRunner keeping the read models up to date until it is closed.
+
+    With the default view each event commits on its own; with `CatchUpView` events commit in
+    batches, and the caller flushes.
+    """
+    if not settings.database_url:
+        _check_store(settings)
+    settings.data.mkdir(parents=True, exist_ok=True)
+    runner: Runner = ProjectionRunner(
+        application_class=Registry,
+        projection_class=RegistryProjection,
+        view_class=view_class,
+        env=runner_env(settings, views),
+    )
+    return runner.__enter__()
+
+
+def close(runner: Runner) -> None:
+    """Stop the runner, commit what is complete, and close the view's database."""
+    try:
+        runner.__exit__(None, None, None)
+    finally:
+        runner.view.close()
+
+
+def catch_up(
+    settings: Settings,
+    progress: Progress | None = None,
+    views: Path | None = None,
+    timeout: float = 3600.0,
+) -> int:
+    """Bring the read models up to the last stored event; the number of events applied."""
+    runner = follow(settings, views, CatchUpView)
+    try:
+        start = runner.view.max_tracking_id(runner.app_name) or 0
+        target = _last_relevant(runner.app, start)
+        if target > start:
+            _wait(runner, target, start, progress, timeout)
+        done = runner.view.max_tracking_id(runner.app_name) or 0
+    finally:
+        close(runner)
+    return max(done - start, 0)
+
+
+def rebuild(settings: Settings, progress: Progress | None = None) -> int:
+    """Rebuild every read model from the first event, then swap it in; events applied."""
+    final = views_path(settings)
+    fresh = final.with_name(final.name + ".rebuild")
+    _remove(fresh)
+    count = catch_up(settings, progress, views=fresh)
+    _remove(final)
+    os.replace(fresh, final)
+    return count
+
+
+def _wait(
+    runner: Runner, target: int, start: int, progress: Progress | None, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    total = max(target - start, 0)
+    while True:
+        try:
+            runner.wait(target, timeout=0.25)
+        except TimeoutError:
+            if time.monotonic() > deadline:
+                raise
+            # Group commit: whatever is complete becomes durable, at least four times a second.
+            runner.view.flush()
+            if progress is not None:
+                done = (runner.view.max_tracking_id(runner.app_name) or start) - start
+                progress(done, total)
+            continue
+        if progress is not None:
+            progress(total, total)
+        return
+
+
+def _last_relevant(app: Registry, after: int) -> int:
+    """The id of the last stored event the projection takes, or `after` if there is none."""
+    last = app.recorder.max_notification_id() or 0
+    window = 1000
+    while last > after:
+        low = max(last - window, after)
+        found = app.recorder.select_notifications(
+            low, window + 1, stop=last, topics=RegistryProjection.topics, inclusive_of_start=False
+        )
+        if found:
+            return found[-1].id
+        last, window = low, window * 4
+    return after
+
+
+def _check_store(settings: Settings) -> None:
+    if not settings.events_path.exists():
+        raise RegistryError("store_missing", location=settings.location)
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        target = path.with_name(path.name + suffix)
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()

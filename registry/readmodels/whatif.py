@@ -1,0 +1,167 @@
+"""What-if: every place re-evaluated under another criteria version, published or draft.
+
+A reform in OpenFisca's sense: the same cases (the declarations held at a moment) run under
+modified rules, beside what actually happened, with each criterion's explanation.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from policies.criteria import CriteriaVersion, parse_criteria_version
+from policies.engine import (
+    CriterionResult,
+    Evaluation,
+    Verdict,
+    check_version,
+    combine,
+    get_policy,
+    verify_fingerprints,
+)
+from registry.clock import local_date, paris
+from registry.declaration import Declaration
+from registry.domain.places import Status
+from registry.errors import RegistryError
+from registry.readmodels.queries import criteria_as_of, local, places_as_of, rows
+
+HOLDING = frozenset({Status.APPROVED.value, Status.SUSPENDED.value})
+SKIPPED = frozenset({Status.WITHDRAWN.value})
+
+
+class Evaluator:
+    """`policies.engine.evaluate` for one version, its fingerprints checked once, not per place."""
+
+    def __init__(self, version: CriteriaVersion) -> None:
+        verify_fingerprints(version)
+        self.version = version
+        self._specs = [
+            (spec, get_policy(spec.policy), get_policy(spec.policy).parse_params(spec.params))
+            for spec in version.criteria
+        ]
+
+    def __call__(self, declaration: Declaration, on: date) -> Evaluation:
+        """Every criterion's result and the verdict, exactly as `evaluate` gives them."""
+        results = tuple(
+            CriterionResult(
+                **policy.run(declaration, params, on).model_dump(),
+                key=spec.key,
+                policy=spec.policy,
+                required=spec.required,
+                weight=spec.weight,
+            )
+            for spec, policy, params in self._specs
+        )
+        return combine(self.version, results, on)
+
+
+def is_draft_path(ref: str) -> bool:
+    """Whether a --criteria value names a file rather than a published version."""
+    return ref.endswith(".json") or "/" in ref or Path(ref).is_file()
+
+
+def resolve(db: sqlite_utils.Database, ref: str, caisse: str | None = None) -> CriteriaVersion:
+    """A published version by name, or a draft version from a JSON file; checked."""
+    if is_draft_path(ref):
+        path = Path(ref)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RegistryError("file_not_found", path=ref) from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise RegistryError("invalid_json", path=ref, details=str(exc)) from None
+        return check_version(parse_criteria_version(data))
+    found = rows(
+        db,
+        "SELECT document FROM criteria_versions WHERE version = ? "
+        "AND (? IS NULL OR caisse = ?) ORDER BY caisse",
+        [ref, caisse, caisse],
+    )
+    if not found:
+        known = db.execute(
+            "SELECT group_concat(version, ', ') FROM criteria_versions "
+            "WHERE ? IS NULL OR caisse = ?",
+            [caisse, caisse],
+        ).fetchone()[0]
+        raise RegistryError("criteria_version_not_found", version=ref, known=known or "aucune")
+    return check_version(CriteriaVersion.model_validate_json(found[0]["document"]))
+
+
+def whatif(
+    db: sqlite_utils.Database, version: CriteriaVersion, at: datetime, draft: bool = False
+) -> dict[str, Any]:
+    """Who would gain or lose approval if `version` applied at `at`, and why."""
+    on = local_date(at)
+    evaluate = Evaluator(version)
+    gains: list[dict[str, Any]] = []
+    losses: list[dict[str, Any]] = []
+    review: list[dict[str, Any]] = []
+    rates: list[dict[str, Any]] = []
+    unchanged = 0
+    considered = 0
+    for row in places_as_of(db, at, version.caisse):
+        if row["status"] in SKIPPED:
+            continue
+        considered += 1
+        declaration = Declaration.model_validate_json(row["declaration"])
+        result = evaluate(declaration, on)
+        holding = row["status"] in HOLDING
+        if result.verdict is Verdict.TO_COLLECTIVE:
+            review.append(_entry(row, result))
+        elif result.verdict is Verdict.APPROVED and not holding:
+            gains.append(_entry(row, result))
+        elif result.verdict is Verdict.REFUSED and holding:
+            losses.append(_entry(row, result))
+        elif holding and result.coverage_rate != row["coverage_rate"]:
+            rates.append(_entry(row, result))
+        else:
+            unchanged += 1
+    in_force = criteria_as_of(db, version.caisse, at)
+    return {
+        "caisse": version.caisse,
+        "criteria_version": version.version,
+        "draft": draft,
+        "as_of": paris(at).isoformat(),
+        "on": on.isoformat(),
+        "in_force": in_force["version"] if in_force else None,
+        "places": considered,
+        "gains": gains,
+        "losses": losses,
+        "to_collective": review,
+        "rate_changes": rates,
+        "unchanged": unchanged,
+    }
+
+
+def _entry(row: dict[str, Any], result: Evaluation) -> dict[str, Any]:
+    unmet = [
+        {
+            "key": r.key,
+            "outcome": str(r.outcome),
+            "required": r.required,
+            "explanation_fr": r.explanation_fr,
+            "explanation_en": r.explanation_en,
+        }
+        for r in result.results
+        if r.outcome.value != "met"
+    ]
+    return {
+        "siret": row["siret"],
+        "name": row["name"],
+        "kind": row["kind"],
+        "quartier": row["quartier"],
+        "status": row["status"],
+        "status_fr": row["status_fr"],
+        "since": local(row["since"]),
+        "coverage_rate": row["coverage_rate"],
+        "verdict": str(result.verdict),
+        "score": result.score,
+        "would_coverage_rate": result.coverage_rate,
+        "summary_fr": result.summary_fr,
+        "summary_en": result.summary_en,
+        "criteria_not_met": unmet,
+    }
