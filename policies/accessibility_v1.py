@@ -105,7 +105,8 @@ def _explain(
         f"Fermeture à {hour.replace(':', 'h')} ou plus tard : {len(evenings)} jour{s}, il en "
         f"faut {p.min_evenings} ; présent : {yes_fr} ; absent ou non déclaré : {no_fr or 'rien'}"
         f" ; {'rempli' if met else 'non rempli'}, niveau {level} sur {top}.",
-        f"Closing at {hour} or later: {len(evenings)} day{s}, {p.min_evenings} needed; "
+        f"Closing at {hour} or later: {len(evenings)} day{'' if len(evenings) == 1 else 's'}, "
+        f"{p.min_evenings} needed; "
         f"present: {yes_en}; absent or undeclared: {no_en or 'nothing'}; "
         f"{'met' if met else 'not met'}, level {level} of {top}.",
     )

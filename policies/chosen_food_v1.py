@@ -75,7 +75,7 @@ def evaluate(declaration: Declaration, params: ChosenFoodParams, on: date) -> Fi
         },
         explanation_fr=f"{count} catégorie{s} d'aliments proposée{s} ({listed_fr}) ; le minimum "
         f"est de {params.min_categories} ({verb_fr}), palier {level} sur {tiers}.",
-        explanation_en=f"{count} food categor{'ies' if s else 'y'} offered ({listed_en}); "
+        explanation_en=f"{count} food categor{'y' if count == 1 else 'ies'} offered ({listed_en}); "
         f"the minimum is {params.min_categories} ({verb_en}), tier {level} of {tiers}.",
     )
 
