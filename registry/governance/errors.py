@@ -186,6 +186,11 @@ GOVERNANCE_MESSAGES: dict[str, tuple[str, str]] = {
         "Décompte de réunion invalide : {details}.",
         "Invalid meeting tally: {details}.",
     ),
+    "concurrent_change": (
+        "Quelqu'un vient de modifier la même chose en même temps : rien n'a été enregistré, "
+        "recommencez.",
+        "Someone changed the same thing at the same moment: nothing was stored, try again.",
+    ),
     "not_enactable": (
         "La proposition « {title} » n'est pas adoptée, ou son effet est déjà appliqué.",
         "Proposal '{title}' is not adopted, or its effect was already applied.",

@@ -158,7 +158,22 @@ class Proposal(Aggregate):
         effect: dict[str, Any]
 
         def apply(self, proposal: Proposal) -> None:
-            proposal.effect = self.effect
+            proposal.effect = {"applied": True, **self.effect}
+
+    class EnactmentImpossible(Event):
+        """Adopted, but its effect could no longer be applied when it closed."""
+
+        code: str
+        message_fr: str
+        message_en: str
+
+        def apply(self, proposal: Proposal) -> None:
+            proposal.effect = {
+                "applied": False,
+                "code": self.code,
+                "summary_fr": f"Effet impossible : {self.message_fr}",
+                "summary_en": f"Effect impossible: {self.message_en}",
+            }
 
     def __init__(
         self,
@@ -382,6 +397,21 @@ class Proposal(Aggregate):
         if self.outcome is not Outcome.ADOPTED or self.effect is not None:
             raise RegistryError("not_enactable", title=self.title)
         self._trigger(self.DecisionEnacted, by, at, effect=effect)
+
+    def record_impossible(
+        self, refusal: RegistryError, by: Actor, at: datetime | None = None
+    ) -> None:
+        """Record why an adopted proposal's effect could not be applied."""
+        if self.outcome is not Outcome.ADOPTED or self.effect is not None:
+            raise RegistryError("not_enactable", title=self.title)
+        self._trigger(
+            self.EnactmentImpossible,
+            by,
+            at,
+            code=refusal.code,
+            message_fr=refusal.message("fr"),
+            message_en=refusal.message("en"),
+        )
 
     # Queries ----------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from policies.criteria import CriteriaVersion, parse_criteria_version
 from registry.clock import local_date, now
@@ -46,11 +47,12 @@ class Governance:
     ) -> Member:
         """A new member in a wave, known by a pseudonym only."""
         app = self._app
+        _check_facilitator(by, "inscrire un membre")
         app.caisse(caisse)
         if self._stored(member_id(caisse, pseudonym)):
             raise RegistryError("member_exists", pseudonym=pseudonym.strip())
         member = Member.join(caisse, pseudonym, list(roles), wave, by, at)
-        app.save(member)
+        self._save(member)
         return member
 
     def set_roles(
@@ -63,9 +65,10 @@ class Governance:
         at: datetime | None = None,
     ) -> Member:
         """Change a member's roles."""
+        _check_facilitator(by, "changer les rôles d'un membre")
         member = self.member(caisse, pseudonym)
         member.set_roles(list(roles), reason, by, at)
-        self._app.save(member)
+        self._save(member)
         return member
 
     def record_training(
@@ -78,18 +81,21 @@ class Governance:
         at: datetime | None = None,
     ) -> Member:
         """Record a training session a member attended."""
+        _check_facilitator(by, "enregistrer une formation")
         member = self.member(caisse, pseudonym)
         member.record_training(session, on, by, at)
-        self._app.save(member)
+        self._save(member)
         return member
 
     def leave_member(
         self, caisse: str, pseudonym: str, reason: str, by: Actor, at: datetime | None = None
     ) -> Member:
-        """A member leaves."""
+        """A member leaves, as they or a facilitator record it."""
         member = self.member(caisse, pseudonym)
+        if by.id != member.pseudonym:
+            _check_facilitator(by, "enregistrer le départ d'un autre membre")
         member.leave(reason, by, at)
-        self._app.save(member)
+        self._save(member)
         return member
 
     def member(self, caisse: str, pseudonym: str) -> Member:
@@ -120,7 +126,7 @@ class Governance:
         if self._stored(charter_id(caisse)):
             raise RegistryError("charter_exists", caisse=caisse)
         charter = Charter.found(caisse, terms or default_charter(caisse), by, at)
-        app.save(charter)
+        self._save(charter)
         return charter
 
     def charter(self, caisse: str, at: datetime | None = None) -> Charter:
@@ -151,7 +157,6 @@ class Governance:
         at: datetime | None = None,
     ) -> Proposal:
         """Open a proposal in the declared mode (the charter's default if none is declared)."""
-        app = self._app
         moment = at or now()
         self._check_proposer(caisse, by)
         charter = self.charter(caisse, moment)
@@ -174,7 +179,7 @@ class Governance:
         )
         if self._stored(proposal.id):
             raise RegistryError("proposal_exists", title=title)
-        app.save(charter, proposal)
+        self._save(charter, proposal)
         return proposal
 
     def propose_criteria(
@@ -257,7 +262,7 @@ class Governance:
         if payload is not None:
             payload, preview = self._prepared(proposal.caisse, proposal.kind, payload)
         proposal.amend(title, text, payload, note, preview, by, at)
-        self._app.save(proposal)
+        self._save(proposal)
         return proposal
 
     def cast_vote(
@@ -278,7 +283,7 @@ class Governance:
             known = ", ".join(c.value for c in Choice)
             raise RegistryError("unknown_choice", choice=choice, known=known) from None
         proposal.cast(Ballot(parsed, tuple(o.strip() for o in options), reason), voter, at)
-        self._app.save(proposal)
+        self._save(proposal)
         return proposal
 
     def lift_objection(
@@ -287,7 +292,7 @@ class Governance:
         """A member lifts their block or objection, for instance after an amendment."""
         proposal = self.proposal(proposal_ref)
         proposal.lift(note, self._voter(proposal, pseudonym, at), at)
-        self._app.save(proposal)
+        self._save(proposal)
         return proposal
 
     def record_meeting_vote(
@@ -303,7 +308,7 @@ class Governance:
         """A facilitator records an in-person vote: its tally and the minutes it comes from."""
         proposal = self.proposal(proposal_ref)
         proposal.record_meeting(minutes, held_on, present, tally, by, at)
-        self._app.save(proposal)
+        self._save(proposal)
         return proposal
 
     def withdraw_proposal(
@@ -312,7 +317,7 @@ class Governance:
         """The proposer or a facilitator withdraws an open proposal."""
         proposal = self.proposal(proposal_ref)
         proposal.withdraw(reason, by, at)
-        self._app.save(proposal)
+        self._save(proposal)
         return proposal
 
     def close_proposal(
@@ -324,19 +329,24 @@ class Governance:
         moment = at or now()
         electorate = self.electorate(proposal, local_date(moment))
         result = proposal.compute(len(electorate))
-        adopted = result.outcome is Outcome.ADOPTED
-        if adopted:
-            effects.check_effect(app, proposal)
         proposal.close(result, electorate, by, moment)
+        enact = result.outcome is Outcome.ADOPTED and proposal.kind is not Kind.QUESTION
+        if enact:
+            try:
+                effects.check_effect(app, proposal)
+            except RegistryError as refusal:
+                # The vote stands; what it asked for is no longer possible: the history says why.
+                proposal.record_impossible(refusal, by, moment)
+                enact = False
         charter = self.charter(proposal.caisse, moment)
-        if adopted and proposal.kind is Kind.CHARTER:
+        if enact and proposal.kind is Kind.CHARTER:
             proposal.enact(effects.apply_effect(app, proposal, charter, by, moment), by, moment)
-            app.save(charter, proposal)
+            self._save(charter, proposal)
             return proposal
-        app.save(proposal)
-        if adopted and proposal.kind in (Kind.CRITERIA, Kind.PLACE):
+        self._save(proposal)
+        if enact:
             proposal.enact(effects.apply_effect(app, proposal, charter, by, moment), by, moment)
-            app.save(proposal)
+            self._save(proposal)
         return proposal
 
     def close_due_proposals(
@@ -427,6 +437,13 @@ class Governance:
             )
         return payload, {}
 
+    def _save(self, *aggregates: Any) -> None:
+        """Save together, or refuse if someone changed one of them meanwhile."""
+        try:
+            self._app.save(*aggregates)
+        except IntegrityError:
+            raise RegistryError("concurrent_change") from None
+
     def _stored(self, aggregate_id: UUID) -> bool:
         events = self._app.repository.event_store.get(aggregate_id, limit=1)
         return next(iter(events), None) is not None
@@ -448,3 +465,9 @@ class Governance:
             raise RegistryError("cannot_propose", actor=by.id) from None
         if not member.active or not {str(Role.MEMBER), str(Role.PARTICIPANT)} & set(member.roles):
             raise RegistryError("cannot_propose", actor=by.id)
+
+
+def _check_facilitator(by: Actor, action: str) -> None:
+    """Facilitators manage members, waves and training (the registry itself may too)."""
+    if by.role not in (Role.FACILITATOR, Role.SYSTEM):
+        raise RegistryError("facilitator_only", action=action)

@@ -35,6 +35,7 @@ GOVERNANCE_TITLES: dict[str, tuple[str, str]] = {
     "ProposalWithdrawn": ("Proposition retirée", "Proposal withdrawn"),
     "ProposalClosed": ("Proposition close", "Proposal closed"),
     "DecisionEnacted": ("Décision appliquée", "Decision enacted"),
+    "EnactmentImpossible": ("Effet impossible", "Effect impossible"),
 }
 TITLES.update(GOVERNANCE_TITLES)
 
@@ -229,6 +230,8 @@ def describe_event(event: Any) -> dict[str, Any]:
         fr, en = event.explanation_fr, event.explanation_en
     elif name == "DecisionEnacted":
         fr, en = event.effect.get("summary_fr", ""), event.effect.get("summary_en", "")
+    elif name == "EnactmentImpossible":
+        fr, en = event.message_fr, event.message_en
     elif name in ("ProposalWithdrawn", "MemberLeft", "RolesChanged"):
         fr = en = event.grounds
     elif name == "TrainingRecorded":

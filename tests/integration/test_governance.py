@@ -18,7 +18,7 @@ from registry.declaration import parse_declaration
 from registry.domain.places import Status
 from registry.errors import RegistryError
 from registry.governance.charter import Kind, default_charter
-from registry.governance.proposals import Proposal, State
+from registry.governance.proposals import Proposal
 from registry.governance.rules import Mode, Outcome
 from registry.roles import Actor, Role
 from tests.helpers import make_siret, shop
@@ -313,17 +313,24 @@ def test_proposals_that_could_not_take_effect_are_refused_at_opening(gov: Govern
     assert gov.proposals() == []
 
 
-def test_a_revision_whose_version_was_published_meanwhile_cannot_close(
+def test_a_revision_whose_version_was_published_meanwhile_closes_without_effect(
     gov: GovernedRegistry,
 ) -> None:
     proposal = gov.propose_criteria(revision(), "60 %", "", FACILITATOR, at=OPENED)
     for who in ("ana", "bea"):
         gov.cast_vote(proposal.id, who, "for", at=DURING)
     gov.publish_criteria(revision(), "assemblée", FACILITATOR, DURING)
-    assert refused(lambda: gov.close_proposal(proposal.id, SYSTEM, CLOSING)) == (
-        "criteria_version_exists"
-    )
-    assert gov.proposal(proposal.id).state is State.OPEN
+    later = gov.propose_question("paris-14e", "Q", "", FACILITATOR, mode=Mode.CONSENT, at=OPENED)
+    gov.cast_vote(later.id, "ana", "for", at=DURING)
+    closed = gov.close_due_proposals(at=CLOSING)
+    assert [p.id for p in closed] == [proposal.id, later.id]
+    done = gov.proposal(proposal.id)
+    assert done.outcome is Outcome.ADOPTED
+    assert done.effect is not None
+    assert done.effect["applied"] is False
+    assert done.effect["code"] == "criteria_version_exists"
+    names = [type(e).__name__ for e in gov.repository.event_store.get(proposal.id)]
+    assert names[-2:] == ["ProposalClosed", "EnactmentImpossible"]
 
 
 def test_the_seeds_naming_poll_is_decided_by_ranked_choice(gov: GovernedRegistry) -> None:
@@ -397,3 +404,23 @@ def test_proposals_are_found_by_the_start_of_their_id(gov: GovernedRegistry) -> 
     assert gov.proposal(str(proposal.id)).id == proposal.id
     assert refused(lambda: gov.proposal("zz")) == "proposal_not_found"
     assert isinstance(gov.proposal(proposal.id), Proposal)
+
+
+def test_facilitators_manage_members_and_members_may_leave_themselves(
+    gov: GovernedRegistry,
+) -> None:
+    ana = Actor("ana", Role.MEMBER)
+    assert refused(lambda: gov.join_member("paris-14e", "gus", [Role.MEMBER], 2, ana)) == (
+        "facilitator_only"
+    )
+    assert refused(lambda: gov.record_training("paris-14e", "fay", "x", TRAINED, ana)) == (
+        "facilitator_only"
+    )
+    assert refused(lambda: gov.leave_member("paris-14e", "bea", "x", ana)) == "facilitator_only"
+    assert refused(lambda: gov.join_member("paris-14e", "ANA", [Role.MEMBER], 2, FACILITATOR)) == (
+        "member_exists"
+    )
+    gov.leave_member("paris-14e", "ana", "Déménagement", ana, DURING)
+    assert not gov.member("paris-14e", "ana").active
+    proposal = gov.propose_question("paris-14e", "Q", "", FACILITATOR, mode=Mode.CONSENT, at=OPENED)
+    assert refused(lambda: gov.cast_vote(proposal.id, "ana", "for", at=DURING)) == "member_left"
