@@ -61,10 +61,10 @@ def _gov(app: Registry) -> Governance:
 
 
 def _votes(app: Registry, pid: Any, start: datetime, votes: list[tuple[str, str, Any]]) -> None:
-    """Votes cast a few hours apart: (pseudonym, choice, reason or ranked options)."""
+    """Votes cast in the daytime, three a day: (pseudonym, choice, reason or options)."""
     gov = _gov(app)
     for i, (who, choice, extra) in enumerate(votes):
-        moment = start + timedelta(hours=5 * i)
+        moment = start + timedelta(days=i // 3, hours=4 * (i % 3))
         if choice == "options":
             gov.cast_vote(pid, who, choice, options=extra, at=moment)
         else:
@@ -199,9 +199,7 @@ def _charter_changes(app: Registry) -> None:
     rules[Kind.CRITERIA] = criteria_rule.model_copy(
         update={"body": Body.PARTICIPANTS, "quorum": "1/3"}
     )
-    first = base.model_copy(
-        update={"title": "Charte v2 : les expérimentateurs formés révisent les critères"}
-    )
+    first = base.model_copy(update={"title": "Les expérimentateurs formés révisent les critères"})
     first = first.model_copy(update={"rules": rules})
     moussa = Actor("Moussa", Role.MEMBER)
     text = (
@@ -337,7 +335,7 @@ def criteria_revision(app: Registry, version: CriteriaVersion, moment: datetime)
     _votes(
         app,
         revision.id,
-        moment + timedelta(days=5),
+        moment + timedelta(days=5, hours=14),
         [
             ("Fatou", "for", ""),
             ("Karim", "for", ""),

@@ -104,6 +104,9 @@ def detail_lines(view: dict[str, Any]) -> list[str]:
     if view["tally"]:
         prefix = "Décompte provisoire" if view["provisional"] else "Décompte"
         lines.append(f"  {prefix} : {tally_line(view['tally'], view['mode'])}")
+        for i, counts in enumerate(view["tally"].get("rounds", []), start=1):
+            listed = ", ".join(f"{o} {n}" for o, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+            lines.append(f"    tour {i} : {listed}")
     if view["explanation_fr"]:
         lines.append(f"  {view['explanation_fr']}")
     if view["effect"]:
