@@ -9,10 +9,11 @@ import click
 
 from registry.application import Registry
 from registry.cli.base import Context, emit_json, json_option, main, pass_ctx, refusals
-from registry.clock import local_date, now, parse_day
+from registry.clock import local_date, now, paris, parse_day
 from registry.governance import Governance, Mode
 from registry.governance.inputs import charter_terms, criteria_file, option_counts, read_json
 from registry.governance.members import MEMBER_ROLES, parse_roles
+from registry.governance.rules import MODE_LABELS
 from registry.governance.text import detail_lines, impact_lines, summary_line
 from registry.governance.views import (
     charter_view,
@@ -51,7 +52,8 @@ def _facilitator(ctx: Context) -> Actor:
 def _opened(app: GovernedRegistry, proposal_id: Any) -> None:
     proposal = app.proposal(proposal_id)
     click.echo(f"Proposition ouverte : {proposal.short_id}  « {proposal.title} »")
-    click.echo(f"  Mode : {proposal.mode} — vote jusqu'au {proposal.deadline:%Y-%m-%d %H:%M}")
+    mode = MODE_LABELS[proposal.mode][0]
+    click.echo(f"  Mode : {mode} — vote jusqu'au {paris(proposal.deadline):%Y-%m-%d %H:%M}")
     if proposal.impact:
         for line in impact_lines(proposal.impact, indent="  "):
             click.echo(line)
