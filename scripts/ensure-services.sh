@@ -16,3 +16,16 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 command -v chromium >/dev/null || { echo "Debian's chromium could not be installed" >&2; exit 1; }
+# axe-core (the npm package) for the accessibility checks of the browser tests.
+cd "$(dirname "$0")/.."
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+    fi
+  fi
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+[ -f node_modules/axe-core/axe.min.js ] || { echo "axe-core could not be installed (npm ci)" >&2; exit 1; }

@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         members,
         places,
         proposals,
+        proposing,
         shop,
     )
 
@@ -68,6 +69,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         account,
         shop,
         proposals,
+        proposing,
         members,
         decisions,
         evaluation,

@@ -1,29 +1,226 @@
-"""Proposals: follow them (everyone), propose and vote (members), open and close (facilitators)."""
+"""Proposals: everyone follows them; members propose and vote; facilitators close and record
+in-person votes."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from flask.typing import ResponseReturnValue
+from datetime import date
+from typing import Any
+from uuid import UUID
 
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.errors import RegistryError
+from registry.governance.proposals import State
+from registry.governance.rules import ALLOWED_CHOICES, REASONED, Choice, Mode
+from registry.governance.views import proposal_detail, proposal_summary
+from registry.roles import Role
 from web import store
+from web.access import account, actor, has_role, role_required
+from web.i18n import lang
+from web.safety import text
 
 bp = Blueprint("proposals", __name__, url_prefix="/propositions")
 
+VOTERS = (Role.MEMBER, Role.PARTICIPANT)
+PROPOSERS = (Role.MEMBER, Role.PARTICIPANT, Role.FACILITATOR)
 
-def governance_ready() -> bool:
-    """Whether the registry has its governance verbs."""
-    return hasattr(store.registry(), "proposals")
+
+def proposal_or_404(proposal_id: str) -> Any:
+    """A proposal by its id, or 404."""
+    try:
+        return store.registry().proposal(UUID(proposal_id))
+    except (ValueError, KeyError):
+        abort(404)
+    except Exception as exc:  # the repository's "not found"
+        if type(exc).__name__ == "AggregateNotFoundError":
+            abort(404)
+        raise
+
+
+def summaries() -> list[dict[str, Any]]:
+    """Every proposal, open ones first, newest first within each group."""
+    registry = store.registry()
+    views = []
+    for proposal in registry.proposals():
+        result = registry.current_result(proposal) if proposal.state is State.OPEN else None
+        views.append(proposal_summary(proposal, result))
+    views.sort(key=lambda v: v["opened"] or "", reverse=True)
+    return sorted(views, key=lambda v: v["status"] != State.OPEN.value)
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Every proposal, open ones first."""
-    if not governance_ready():
-        return render_template("proposals/index.html", open_=[], closed=[], ready=False)
-    abort(404)
+    """Every proposal with its mode, deadline, tally and outcome."""
+    views = summaries()
+    open_ = [v for v in views if v["status"] == State.OPEN.value]
+    closed = [v for v in views if v["status"] != State.OPEN.value]
+    return render_template("proposals/index.html", open_=open_, closed=closed)
+
+
+def _detail(proposal: Any) -> dict[str, Any]:
+    registry = store.registry()
+    result = registry.current_result(proposal) if proposal.state is State.OPEN else None
+    events = list(registry.repository.event_store.get(proposal.id))
+    return proposal_detail(proposal, result, events)
+
+
+def _my_vote(view: dict[str, Any]) -> dict[str, Any] | None:
+    if not current_user.is_authenticated:
+        return None
+    mine = [v for v in view["votes"] if v["member"] == current_user.actor_id]
+    return mine[-1] if mine else None
 
 
 @bp.get("/<proposal_id>")
 def show(proposal_id: str) -> ResponseReturnValue:
-    """One proposal."""
-    abort(404)
+    """One proposal: text, mode, deadline, tally, objections, outcome, impact, votes, history."""
+    return _render_show(proposal_or_404(proposal_id), {}, {})
+
+
+def _render_show(proposal: Any, values: dict[str, Any], errors: dict[str, str]) -> Any:
+    view = _detail(proposal)
+    mode = Mode(proposal.mode)
+    choices = [c for c in Choice if c in ALLOWED_CHOICES[mode] and c is not Choice.OPTIONS]
+    status = 400 if errors else 200
+    return render_template(
+        "proposals/show.html",
+        p=view,
+        choices=choices,
+        reasoned=[c.value for c in REASONED],
+        options=proposal.payload.get("options", []),
+        ballot=proposal.ballot,
+        is_open=proposal.state is State.OPEN,
+        can_vote=has_role(*VOTERS),
+        my_vote=_my_vote(view),
+        values=values,
+        errors=errors,
+        today=date.today().isoformat(),
+    ), status
+
+
+@bp.post("/<proposal_id>/vote")
+@role_required(*VOTERS)
+def vote(proposal_id: str) -> ResponseReturnValue:
+    """Vote in the declared mode; a block or an objection needs a reason."""
+    proposal = proposal_or_404(proposal_id)
+    values = {"choice": text("choice"), "reason": text("reason")}
+    options = [o for o in request.form.getlist("options") if o]
+    errors: dict[str, str] = {}
+    if not values["choice"]:
+        errors["choice"] = _("Choisissez votre réponse.")
+    elif values["choice"] in {c.value for c in REASONED} and not values["reason"]:
+        errors["reason"] = _("Un blocage ou une objection doit dire pourquoi.")
+    if not errors:
+        try:
+            store.registry().cast_vote(
+                proposal.id, account().actor_id, values["choice"], values["reason"], options
+            )
+        except RegistryError as exc:
+            field = "reason" if exc.code == "reason_required" else "choice"
+            errors[field] = exc.message(lang())
+        else:
+            flash(_("Votre vote est enregistré."), "info")
+            return redirect(url_for("proposals.show", proposal_id=proposal_id))
+    return _render_show(proposal, values, errors)
+
+
+@bp.post("/<proposal_id>/lever")
+@role_required(*VOTERS)
+def lift(proposal_id: str) -> ResponseReturnValue:
+    """Lift one's block or objection."""
+    proposal = proposal_or_404(proposal_id)
+    note = text("note")
+    try:
+        store.registry().lift_objection(proposal.id, account().actor_id, note)
+    except RegistryError as exc:
+        return _render_show(proposal, {"note": note}, {"note": exc.message(lang())})
+    flash(_("Votre objection est levée."), "info")
+    return redirect(url_for("proposals.show", proposal_id=proposal_id))
+
+
+@bp.post("/<proposal_id>/clore")
+@role_required(Role.FACILITATOR)
+def close(proposal_id: str) -> ResponseReturnValue:
+    """Close the vote now; the outcome follows the terms fixed at opening."""
+    proposal = proposal_or_404(proposal_id)
+    try:
+        store.registry().close_proposal(proposal.id, actor())
+    except RegistryError as exc:
+        return _render_show(proposal, {}, {"close": exc.message(lang())})
+    flash(_("La proposition est close."), "info")
+    return redirect(url_for("proposals.show", proposal_id=proposal_id))
+
+
+@bp.post("/<proposal_id>/retirer")
+@role_required(*PROPOSERS)
+def withdraw(proposal_id: str) -> ResponseReturnValue:
+    """The proposer or a facilitator withdraws an open proposal."""
+    proposal = proposal_or_404(proposal_id)
+    reason = text("withdraw_reason")
+    if not reason:
+        return _render_show(
+            proposal, {}, {"withdraw_reason": _("Indiquez pourquoi la proposition est retirée.")}
+        )
+    try:
+        store.registry().withdraw_proposal(proposal.id, reason, actor())
+    except RegistryError as exc:
+        return _render_show(proposal, {"withdraw_reason": reason}, {"withdraw_reason": exc.message(lang())})
+    flash(_("La proposition est retirée."), "info")
+    return redirect(url_for("proposals.show", proposal_id=proposal_id))
+
+
+def _count(name: str, errors: dict[str, str]) -> int:
+    raw = text(name) or "0"
+    if not raw.isdigit():
+        errors[name] = _("Un nombre entier, 0 ou plus.")
+        return 0
+    return int(raw)
+
+
+@bp.post("/<proposal_id>/reunion")
+@role_required(Role.FACILITATOR)
+def meeting(proposal_id: str) -> ResponseReturnValue:
+    """Record the tally of an in-person vote, citing its minutes."""
+    proposal = proposal_or_404(proposal_id)
+    names = ("minutes", "held_on", "present", "for", "against", "abstain", "blocks", "objections")
+    values: dict[str, Any] = {n: text(f"m_{n}") for n in names}
+    errors: dict[str, str] = {}
+    if not values["minutes"]:
+        errors["m_minutes"] = _("Citez le compte rendu de la réunion.")
+    try:
+        held_on = date.fromisoformat(values["held_on"])
+    except ValueError:
+        errors["m_held_on"] = _("Date invalide : AAAA-MM-JJ.")
+        held_on = date.today()
+    present = _count("m_present", errors)
+    tally: dict[str, Any] = {}
+    for key in ("for", "against", "abstain"):
+        n = _count(f"m_{key}", errors)
+        if n:
+            tally[key] = n
+    for key in ("blocks", "objections"):
+        reasons = [r.strip() for r in values[key].splitlines() if r.strip()]
+        if reasons:
+            tally[key] = reasons
+    options = {}
+    for i, option in enumerate(proposal.payload.get("options", [])):
+        n = _count(f"m_option_{i}", errors)
+        values[f"option_{i}"] = str(n)
+        if n:
+            options[option] = n
+    if options:
+        tally["options"] = options
+    if not errors:
+        try:
+            store.registry().record_meeting_vote(
+                proposal.id, values["minutes"], held_on, present, tally, actor()
+            )
+        except RegistryError as exc:
+            errors["m_present"] = exc.message(lang())
+        else:
+            flash(_("Le vote en réunion est enregistré."), "info")
+            return redirect(url_for("proposals.show", proposal_id=proposal_id))
+    return _render_show(proposal, {f"m_{k}": v for k, v in values.items()}, errors)

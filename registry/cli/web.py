@@ -78,3 +78,7 @@ def serve(
         waitress_serve(app, host=host, port=port, threads=threads, ident="ssa-registry", **proxy)
     finally:
         store.close(app)
+
+
+if __name__ == "__main__":  # python -m registry.cli.web serve …
+    main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -173,3 +174,121 @@ class ExportOut(Out):
 
     date: str
     places: list[ExportRow]
+
+
+class ProposalOut(Out):
+    """A proposal: kind, mode, deadline, tally and outcome (provisional while open)."""
+
+    id: str
+    caisse: str
+    kind: str
+    mode: str
+    ballot: str
+    title: str
+    proposer: str
+    status: str
+    opened: str | None
+    deadline: str | None
+    closed: str | None
+    outcome: str | None
+    winner: str | None
+    tally: dict[str, Any] | None
+    explanation_fr: str | None
+    explanation_en: str | None
+    provisional: bool
+
+
+class ProposalDetailOut(ProposalOut):
+    """A proposal with its text, payload, impact, votes, objections, meetings and effect."""
+
+    text: str
+    payload: dict[str, Any]
+    impact: dict[str, Any] | None
+    votes: list[dict[str, Any]]
+    objections: list[dict[str, Any]]
+    meetings: list[dict[str, Any]]
+    effect: dict[str, Any] | None
+    history: list[EventOut]
+
+
+class CriteriaProposalIn(BaseModel):
+    """A criteria revision to put to the vote."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(default="", max_length=5000)
+    mode: str | None = Field(default=None, description="consensus, consent ou majority")
+    version: CriteriaVersion
+
+
+class ImpactIn(BaseModel):
+    """A criteria version whose impact to preview, without opening anything."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: CriteriaVersion
+
+
+class QuestionIn(BaseModel):
+    """An open question, or a poll when it lists options."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(default="", max_length=5000)
+    options: list[str] = Field(default_factory=list)
+    mode: str | None = None
+    ballot: str | None = Field(default=None, pattern="^(single|ranked)$")
+
+
+class VoteIn(BaseModel):
+    """A vote in the proposal's mode; a block or an objection needs a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    choice: str = Field(description="for, against, abstain, block, object ou options")
+    reason: str = Field(default="", max_length=2000)
+    options: list[str] = Field(default_factory=list)
+
+
+class MeetingIn(BaseModel):
+    """The tally of an in-person vote."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    minutes: str = Field(min_length=1, max_length=500)
+    held_on: date
+    present: int = Field(ge=1)
+    tally: dict[str, Any]
+
+
+class MemberIn(BaseModel):
+    """A new member of a wave."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pseudonym: str = Field(min_length=2, max_length=40)
+    roles: list[str] = Field(min_length=1)
+    wave: int = Field(ge=1, le=99)
+
+
+class TrainingIn(BaseModel):
+    """A training session a member attended."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session: str = Field(min_length=1, max_length=200)
+    on: date
+
+
+class MemberOut(Out):
+    """A member, by pseudonym."""
+
+    pseudonym: str
+    caisse: str
+    roles: list[str]
+    wave: int
+    joined: str | None
+    trainings: list[dict[str, str]]
+    active: bool
