@@ -12,7 +12,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from registry.accounts import DEMO_ACCOUNTS, create_demo_accounts
-from registry.application import Registry
 from registry.config import Settings
 from registry.demo import load_demo
 from registry.roles import Role
@@ -35,7 +34,7 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("demo") / "data"
     settings = Settings(data=data, database_url=None)
     data.mkdir(parents=True)
-    registry = Registry(env=settings.event_store_env())
+    registry = store.registry_class()(env=settings.event_store_env())
     try:
         load_demo(registry, settings)
     finally:
