@@ -346,15 +346,21 @@ def criteria_revision(app: Registry, version: CriteriaVersion, moment: datetime)
     gov.close_due_proposals(SYSTEM, moment + timedelta(days=14, minutes=5))
 
 
+OUTING = "Quel jour pour la visite de ferme d'automne ?"
+
+
 def later(app: Registry, today: datetime | None = None) -> list[str]:
     """After the year of places: a place decision by consent, a single-choice poll, one open."""
     gov = _gov(app)
+    summary = [f"{len(gov.members(CAISSE))} membres, {len(gov.proposals(CAISSE))} propositions"]
+    if any(p.title == OUTING for p in gov.proposals(CAISSE)):
+        return summary  # written already: the demo history is written once
     if not gov.members(CAISSE):
         foundation(app)
     _grains_suspension(app)
     outing = gov.propose_question(
         CAISSE,
-        "Quel jour pour la visite de ferme d'automne ?",
+        OUTING,
         "Visite ouverte aux deux vagues ; transport organisé depuis la place de Catalogne.",
         FACILITATOR,
         ["samedi 11 octobre", "dimanche 12 octobre", "samedi 18 octobre"],

@@ -85,3 +85,9 @@ def test_the_demo_place_decisions_cite_their_proposal(demo: GovernedRegistry) ->
     assert place.status_decision == f"proposition {adopted[0].id}"
     assert demo.members("paris-14e")
     assert {m.wave for m in demo.members("paris-14e")} == {1, 2}
+
+
+def test_the_demo_governance_history_is_written_once(demo: GovernedRegistry) -> None:
+    stored = demo.recorder.max_notification_id()
+    demo.demo_governance()
+    assert demo.recorder.max_notification_id() == stored
