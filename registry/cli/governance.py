@@ -13,6 +13,7 @@ from registry.clock import local_date, now, paris, parse_day
 from registry.governance import Governance, Mode
 from registry.governance.inputs import charter_terms, criteria_file, option_counts, read_json
 from registry.governance.members import MEMBER_ROLES, parse_roles
+from registry.governance.proposals import State
 from registry.governance.rules import MODE_LABELS
 from registry.governance.text import detail_lines, impact_lines, summary_line
 from registry.governance.views import (
@@ -222,7 +223,10 @@ def proposals(ctx: Context, caisse: str | None, as_json: bool) -> None:
     """
     with ctx.registry() as opened:
         app = governed(opened)
-        views = [proposal_summary(p, app.current_result(p)) for p in app.proposals(caisse)]
+        views = [
+            proposal_summary(p, app.current_result(p) if p.state is State.OPEN else None)
+            for p in app.proposals(caisse)
+        ]
     if as_json:
         emit_json(views)
         return
