@@ -21,10 +21,22 @@ from web.safety import text
 
 bp = Blueprint("members", __name__, url_prefix="/membres")
 
-ROLE_ORDER = (Role.MEMBER, Role.PARTICIPANT, Role.FACILITATOR, Role.EVALUATOR, Role.OBSERVER,
-              Role.PLACE)
-ACCOUNT_PRIORITY = (Role.FACILITATOR, Role.MEMBER, Role.PARTICIPANT, Role.EVALUATOR,
-                    Role.OBSERVER, Role.PLACE)
+ROLE_ORDER = (
+    Role.MEMBER,
+    Role.PARTICIPANT,
+    Role.FACILITATOR,
+    Role.EVALUATOR,
+    Role.OBSERVER,
+    Role.PLACE,
+)
+ACCOUNT_PRIORITY = (
+    Role.FACILITATOR,
+    Role.MEMBER,
+    Role.PARTICIPANT,
+    Role.EVALUATOR,
+    Role.OBSERVER,
+    Role.PLACE,
+)
 
 
 def _caisse() -> str:
@@ -107,8 +119,9 @@ def join() -> ResponseReturnValue:
         accounts.create(
             values["login"], password, main_role, member.pseudonym, (), member.pseudonym
         )
-    flash(_("%(name)s a rejoint la vague %(wave)s.", name=member.pseudonym, wave=member.wave),
-          "info")
+    flash(
+        _("%(name)s a rejoint la vague %(wave)s.", name=member.pseudonym, wave=member.wave), "info"
+    )
     return redirect(url_for("members.index"))
 
 
@@ -130,19 +143,29 @@ def show(pseudonym: str) -> ResponseReturnValue:
                 except ValueError:
                     errors["on"] = _("Date invalide : AAAA-MM-JJ.")
                 else:
-                    registry.record_training(_caisse(), member.pseudonym, values["session"], day,
-                                             actor())
+                    registry.record_training(
+                        _caisse(), member.pseudonym, values["session"], day, actor()
+                    )
             elif action == "roles":
                 values["roles"] = request.form.getlist("roles")
-                registry.set_roles(_caisse(), member.pseudonym,
-                                   [Role(r) for r in values["roles"] if r in Role._value2member_map_],
-                                   values["reason"], actor())
+                registry.set_roles(
+                    _caisse(),
+                    member.pseudonym,
+                    [Role(r) for r in values["roles"] if r in Role._value2member_map_],
+                    values["reason"],
+                    actor(),
+                )
             elif action == "leave":
                 registry.leave_member(_caisse(), member.pseudonym, values["leave_reason"], actor())
         except RegistryError as exc:
-            field = {"session_required": "session", "training_exists": "session",
-                     "role_required": "roles", "roles_unchanged": "roles", "unknown_role": "roles",
-                     "member_left": "leave_reason"}.get(exc.code, "reason")
+            field = {
+                "session_required": "session",
+                "training_exists": "session",
+                "role_required": "roles",
+                "roles_unchanged": "roles",
+                "unknown_role": "roles",
+                "member_left": "leave_reason",
+            }.get(exc.code, "reason")
             errors[field] = exc.message(lang())
         if not errors:
             flash(_("Enregistré."), "info")

@@ -167,7 +167,9 @@ def withdraw(proposal_id: str) -> ResponseReturnValue:
     try:
         store.registry().withdraw_proposal(proposal.id, reason, actor())
     except RegistryError as exc:
-        return _render_show(proposal, {"withdraw_reason": reason}, {"withdraw_reason": exc.message(lang())})
+        return _render_show(
+            proposal, {"withdraw_reason": reason}, {"withdraw_reason": exc.message(lang())}
+        )
     flash(_("La proposition est retirée."), "info")
     return redirect(url_for("proposals.show", proposal_id=proposal_id))
 

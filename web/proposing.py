@@ -13,6 +13,7 @@ from policies.catalogue import CATALOGUE
 from registry.clock import local_date, now
 from registry.errors import RegistryError
 from registry.governance.charter import Kind
+from registry.governance.effects import check_criteria_revision
 from registry.governance.rules import MODE_LABELS, Mode
 from registry.roles import Role
 from registry.views import place_view
@@ -63,7 +64,8 @@ def revision() -> ResponseReturnValue:
                     )
                     flash(_("La proposition est ouverte au vote."), "info")
                     return redirect(url_for("proposals.show", proposal_id=str(proposal.id)))
-                impact = registry.preview_impact(caisse, form.version)
+                checked = check_criteria_revision(registry, caisse, form.version)
+                impact = registry.preview_impact(caisse, checked)
             except RegistryError as exc:
                 errors[registry_error_field(exc, base)] = exc.message(lang())
     return render_template(
@@ -84,8 +86,16 @@ def revision() -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     """Open a question (a poll when it lists options) or a decision on a place."""
     registry = store.registry()
-    values: dict[str, Any] = {"kind": Kind.QUESTION.value, "mode": "", "title": "", "text": "",
-                              "options": "", "ballot": "single", "siret": "", "action": ""}
+    values: dict[str, Any] = {
+        "kind": Kind.QUESTION.value,
+        "mode": "",
+        "title": "",
+        "text": "",
+        "options": "",
+        "ballot": "single",
+        "siret": "",
+        "action": "",
+    }
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {k: text(k) for k in values}
@@ -118,8 +128,12 @@ def _open(values: dict[str, Any]) -> Any:
     mode = Mode(values["mode"]) if values["mode"] in {m.value for m in Mode} else None
     if values["kind"] == Kind.PLACE.value:
         return registry.propose_decision(
-            values["siret"], values["action"], values["text"], actor(),
-            title=values["title"] or None, mode=mode,
+            values["siret"],
+            values["action"],
+            values["text"],
+            actor(),
+            title=values["title"] or None,
+            mode=mode,
         )
     options = [o.strip() for o in values["options"].splitlines() if o.strip()]
     ballot = "ranked" if values["ballot"] == "ranked" else None

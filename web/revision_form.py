@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
 from policies.catalogue import CATALOGUE
@@ -117,10 +118,12 @@ def read(form: Any, base: CriteriaVersion) -> RevisionForm:
     for spec in base.criteria:
         values[f"c.{spec.key}.keep"] = form.get(f"c.{spec.key}.keep", "")
     result = RevisionForm(values, base)
-    for name, message in (("title", "Le titre est obligatoire."),
-                          ("version", "Donnez un nom à la nouvelle version, par exemple 2026-1.")):
+    for name, message in (
+        ("title", _l("Le titre est obligatoire.")),
+        ("version", _l("Donnez un nom à la nouvelle version, par exemple 2026-1.")),
+    ):
         if not str(values.get(name, "")).strip():
-            result.errors[name] = message
+            result.errors[name] = str(message)
     criteria, keys = _criteria(values, base, result.errors)
     threshold = _number(str(values["threshold"]))
     data = {
@@ -173,7 +176,7 @@ def _criteria(
     added = str(values.get("add.policy", "")).strip()
     if added:
         if added not in CATALOGUE:
-            errors["add.policy"] = "Politique inconnue."
+            errors["add.policy"] = str(_l("Politique inconnue."))
         else:
             key = str(values.get("add.key", "")).strip() or added.split("@")[0]
             criteria.append(
@@ -187,13 +190,13 @@ def _criteria(
             )
             keys.append(f"add:{key}")
     if not criteria:
-        errors["criteria"] = "Une version garde au moins un critère."
+        errors["criteria"] = str(_l("Une version garde au moins un critère."))
     return criteria, keys
 
 
 def _french(error: Any) -> str:
     if str(error["type"]).startswith(("date", "datetime")):
-        return "date invalide (format AAAA-MM-JJ)"
+        return str(_l("date invalide (format AAAA-MM-JJ)"))
     return french_error(error)
 
 

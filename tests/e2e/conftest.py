@@ -82,9 +82,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "SSA_REGISTRY_DATA": str(data), "SSA_REGISTRY_DATABASE_URL": ""}
     log = (tmp_path_factory.getbasetemp() / f"serve-{port}.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "registry.cli.web", "serve", "--host", "127.0.0.1",
-         "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "registry.cli.web",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

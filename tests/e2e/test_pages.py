@@ -26,8 +26,12 @@ PUBLIC = {
 BY_ROLE = {
     "commerce": ["/mon-lieu", "/lieux/81400140000013/modifier", "/compte"],
     "membre": ["/propositions/nouvelle", "/compte"],
-    "animatrice-camille": ["/membres/", "/membres/Zélie", "/decisions/",
-                           "/decisions/81400140000013"],
+    "animatrice-camille": [
+        "/membres/",
+        "/membres/Zélie",
+        "/decisions/",
+        "/decisions/81400140000013",
+    ],
     "evaluateur": ["/evaluation/", "/evaluation/exports", "/evaluation/rejouer?date=2025-01-01"],
 }
 

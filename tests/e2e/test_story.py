@@ -66,8 +66,11 @@ def propose_revision(page: Any, base: str, axe: str) -> str:
     page.goto(f"{base}/propositions/nouvelle-revision")
     check_page(page, axe, "06-formulaire-revision")
     page.fill("#title", "Juger la rémunération en rencontrant les producteurs")
-    page.fill("#text", "La rémunération ne se lit pas dans une déclaration : le collectif "
-              "la discutera avec chaque lieu.")
+    page.fill(
+        "#text",
+        "La rémunération ne se lit pas dans une déclaration : le collectif "
+        "la discutera avec chaque lieu.",
+    )
     page.check('input[name="mode"][value="consent"]')
     page.fill("#version", "2026-web")
     page.fill("#effective_from", date.today().isoformat())
@@ -90,7 +93,9 @@ def propose_revision(page: Any, base: str, axe: str) -> str:
     return proposal_url
 
 
-def vote(page: Any, base: str, axe: str, login: str, url: str, choice: str, reason: str = "") -> None:
+def vote(
+    page: Any, base: str, axe: str, login: str, url: str, choice: str, reason: str = ""
+) -> None:
     log_in(page, base, login, PASSWORDS[login])
     page.goto(url)
     page.check(f'input[name="choice"][value="{choice}"]')
@@ -159,4 +164,6 @@ def test_a_producer_applies_members_revise_the_criteria_and_an_evaluator_replays
     check_page(page, axe_source, "13-simulation")
     page.goto(f"{base}/evaluation/indicateurs")
     check_page(page, axe_source, "14-indicateurs")
-    assert re.search(r'<img class="chart" src="/evaluation/indicateurs/statuts.png"', page.content())
+    assert re.search(
+        r'<img class="chart" src="/evaluation/indicateurs/statuts.png"', page.content()
+    )

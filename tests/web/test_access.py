@@ -96,20 +96,31 @@ def test_the_matrix_covers_every_page_route(app: Flask) -> None:
         if rule.rule.startswith(("/api/", "/static/")):
             continue
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            matched = any(
-                m == method and _shape(u) == _shape(rule.rule) for m, u in covered
-            )
+            matched = any(m == method and _shape(u) == _shape(rule.rule) for m, u in covered)
             assert matched, f"{method} {rule.rule} is not in the access matrix"
 
 
 def _shape(url: str) -> list[str]:
     parts = url.strip("/").split("/")
-    return ["*" if "<" in p or "{" in p or p.isdigit() or p == TOMBE or p == "2025-1"
-            or p.endswith(".png") or p.endswith(".csv") or p == "en" else p for p in parts]
+    return [
+        "*"
+        if "<" in p
+        or "{" in p
+        or p.isdigit()
+        or p == TOMBE
+        or p == "2025-1"
+        or p.endswith(".png")
+        or p.endswith(".csv")
+        or p == "en"
+        else p
+        for p in parts
+    ]
 
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
-@pytest.mark.parametrize(("method", "url", "allowed"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
+@pytest.mark.parametrize(
+    ("method", "url", "allowed"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX]
+)
 def test_each_route_lets_in_only_its_roles(
     client: FlaskClient, method: str, url: str, allowed: frozenset[object], role: object
 ) -> None:

@@ -43,30 +43,56 @@ def _detail(proposal_id: str) -> dict[str, Any]:
     return detail(proposal_or_404(proposal_id))
 
 
-@endpoint("GET", "/proposals", "Les propositions, ouvertes d'abord", ProposalOut, many=True,
-          tag="gouvernance")
+@endpoint(
+    "GET",
+    "/proposals",
+    "Les propositions, ouvertes d'abord",
+    ProposalOut,
+    many=True,
+    tag="gouvernance",
+)
 def list_proposals() -> Any:
     """Every proposal."""
     return summaries()
 
 
-@endpoint("GET", "/proposals/{proposal_id}", "Une proposition, ses votes et objections",
-          ProposalDetailOut, tag="gouvernance")
+@endpoint(
+    "GET",
+    "/proposals/{proposal_id}",
+    "Une proposition, ses votes et objections",
+    ProposalDetailOut,
+    tag="gouvernance",
+)
 def get_proposal(proposal_id: str) -> Any:
     """One proposal in detail."""
     return _detail(proposal_id)
 
 
-@endpoint("POST", "/proposals/impact", "L'effet d'une version de critères, sans rien ouvrir",
-          None, body=ImpactIn, roles=PROPOSERS, tag="gouvernance")
+@endpoint(
+    "POST",
+    "/proposals/impact",
+    "L'effet d'une version de critères, sans rien ouvrir",
+    None,
+    body=ImpactIn,
+    roles=PROPOSERS,
+    tag="gouvernance",
+)
 def impact() -> Any:
     """Which places a version would approve or no longer approve."""
     data = parse(ImpactIn, body_json(), "invalid_criteria")
     return store.registry().preview_impact(data.version.caisse, data.version)
 
 
-@endpoint("POST", "/proposals/criteria", "Proposer une révision des critères", ProposalDetailOut,
-          body=CriteriaProposalIn, roles=PROPOSERS, status=201, tag="gouvernance")
+@endpoint(
+    "POST",
+    "/proposals/criteria",
+    "Proposer une révision des critères",
+    ProposalDetailOut,
+    body=CriteriaProposalIn,
+    roles=PROPOSERS,
+    status=201,
+    tag="gouvernance",
+)
 def propose_criteria() -> Any:
     """Open a criteria revision in the declared mode."""
     data = parse(CriteriaProposalIn, body_json(), "invalid_criteria")
@@ -76,21 +102,41 @@ def propose_criteria() -> Any:
     return _detail(str(proposal.id))
 
 
-@endpoint("POST", "/proposals/questions", "Poser une question ou ouvrir un sondage",
-          ProposalDetailOut, body=QuestionIn, roles=PROPOSERS, status=201, tag="gouvernance")
+@endpoint(
+    "POST",
+    "/proposals/questions",
+    "Poser une question ou ouvrir un sondage",
+    ProposalDetailOut,
+    body=QuestionIn,
+    roles=PROPOSERS,
+    status=201,
+    tag="gouvernance",
+)
 def propose_question() -> Any:
     """Open a question, or a poll when options are given."""
     data = parse(QuestionIn, body_json())
     registry = store.registry()
     proposal = registry.propose_question(
-        registry.caisses()[0].slug, data.title, data.text, actor(), data.options,
-        _mode(data.mode), data.ballot,
+        registry.caisses()[0].slug,
+        data.title,
+        data.text,
+        actor(),
+        data.options,
+        _mode(data.mode),
+        data.ballot,
     )
     return _detail(str(proposal.id))
 
 
-@endpoint("POST", "/proposals/{proposal_id}/votes", "Voter (le dernier vote compte)",
-          ProposalDetailOut, body=VoteIn, roles=VOTERS, tag="gouvernance")
+@endpoint(
+    "POST",
+    "/proposals/{proposal_id}/votes",
+    "Voter (le dernier vote compte)",
+    ProposalDetailOut,
+    body=VoteIn,
+    roles=VOTERS,
+    tag="gouvernance",
+)
 def vote(proposal_id: str) -> Any:
     """Cast the account's vote."""
     data = parse(VoteIn, body_json())
@@ -101,36 +147,68 @@ def vote(proposal_id: str) -> Any:
     return _detail(proposal_id)
 
 
-@endpoint("POST", "/proposals/{proposal_id}/close", "Clore le vote", ProposalDetailOut,
-          roles=(Role.FACILITATOR,), tag="gouvernance")
+@endpoint(
+    "POST",
+    "/proposals/{proposal_id}/close",
+    "Clore le vote",
+    ProposalDetailOut,
+    roles=(Role.FACILITATOR,),
+    tag="gouvernance",
+)
 def close(proposal_id: str) -> Any:
     """Close now; the outcome follows the terms fixed at opening."""
     store.registry().close_proposal(proposal_or_404(proposal_id).id, actor())
     return _detail(proposal_id)
 
 
-@endpoint("POST", "/proposals/{proposal_id}/meetings", "Enregistrer un vote en réunion",
-          ProposalDetailOut, body=MeetingIn, roles=(Role.FACILITATOR,), tag="gouvernance")
+@endpoint(
+    "POST",
+    "/proposals/{proposal_id}/meetings",
+    "Enregistrer un vote en réunion",
+    ProposalDetailOut,
+    body=MeetingIn,
+    roles=(Role.FACILITATOR,),
+    tag="gouvernance",
+)
 def meeting(proposal_id: str) -> Any:
     """Record the tally of an in-person vote."""
     data = parse(MeetingIn, body_json())
     store.registry().record_meeting_vote(
-        proposal_or_404(proposal_id).id, data.minutes, data.held_on, data.present, data.tally,
+        proposal_or_404(proposal_id).id,
+        data.minutes,
+        data.held_on,
+        data.present,
+        data.tally,
         actor(),
     )
     return _detail(proposal_id)
 
 
-@endpoint("GET", "/members", "Les membres, par pseudonyme", MemberOut, many=True,
-          roles=(Role.FACILITATOR, Role.EVALUATOR, Role.OBSERVER), tag="membres")
+@endpoint(
+    "GET",
+    "/members",
+    "Les membres, par pseudonyme",
+    MemberOut,
+    many=True,
+    roles=(Role.FACILITATOR, Role.EVALUATOR, Role.OBSERVER),
+    tag="membres",
+)
 def list_members() -> Any:
     """Every member of the first caisse."""
     registry = store.registry()
     return [member_view(m) for m in registry.members(registry.caisses()[0].slug)]
 
 
-@endpoint("POST", "/members", "Ajouter un membre à une vague", MemberOut, body=MemberIn,
-          roles=(Role.FACILITATOR,), status=201, tag="membres")
+@endpoint(
+    "POST",
+    "/members",
+    "Ajouter un membre à une vague",
+    MemberOut,
+    body=MemberIn,
+    roles=(Role.FACILITATOR,),
+    status=201,
+    tag="membres",
+)
 def join() -> Any:
     """A new member joins a wave."""
     data = parse(MemberIn, body_json())
@@ -143,8 +221,15 @@ def join() -> Any:
     return member_view(member)
 
 
-@endpoint("POST", "/members/{pseudonym}/trainings", "Enregistrer une formation", MemberOut,
-          body=TrainingIn, roles=(Role.FACILITATOR,), tag="membres")
+@endpoint(
+    "POST",
+    "/members/{pseudonym}/trainings",
+    "Enregistrer une formation",
+    MemberOut,
+    body=TrainingIn,
+    roles=(Role.FACILITATOR,),
+    tag="membres",
+)
 def training(pseudonym: str) -> Any:
     """Record a training session a member attended."""
     data = parse(TrainingIn, body_json())
