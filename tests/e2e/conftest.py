@@ -7,10 +7,12 @@ loudly, they never skip.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import unicodedata
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -142,7 +144,8 @@ def axe_violations(page: Any, axe_source: str) -> list[dict[str, Any]]:
 def check_page(page: Any, axe_source: str, name: str) -> None:
     """Save a screenshot, then require zero axe violations and no sideways scrolling at 360 px."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", unicodedata.normalize("NFKD", name)).strip("-")
+    page.screenshot(path=str(ARTIFACTS / f"{safe}.png"), full_page=True)
     violations = axe_violations(page, axe_source)
     assert violations == [], f"{name}: {violations}"
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -1,0 +1,38 @@
+"""The web app runs on both stores: SQLite (the default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from registry.accounts import Accounts
+from registry.bootstrap import initialise
+from registry.config import Settings
+from registry.roles import Actor, Role
+from tests.helpers import make_siret, shop
+from web import create_app, store
+
+
+@pytest.fixture
+def store_app(settings: Settings) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "REGISTRY_SETTINGS": settings, "SECRET_KEY": "x"})
+    initialise(store.registry_of(app), Actor("animation", Role.FACILITATOR))
+    yield app
+    store.close(app)
+
+
+def test_a_place_applies_through_the_api_and_shows_in_the_directory(store_app: Flask) -> None:
+    accounts: Accounts = store.accounts_of(store_app)
+    accounts.create("epicerie", "un long mot de passe", Role.PLACE)
+    token = accounts.issue_token("epicerie")
+    client = store_app.test_client()
+    siret = make_siret(321)
+    response = client.post(
+        "/api/places", json=shop(siret=siret), headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert siret in client.get(f"/lieux/{siret}").get_data(as_text=True)
+    assert client.get("/historique/").status_code == 200
+    assert client.get("/criteres/").status_code == 200
