@@ -32,8 +32,14 @@ def init_app(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """The visitor's chosen language, French unless they picked English."""
-    chosen = session.get("lang") or request.args.get("lang")
+    """The visitor's chosen language, French unless they picked English.
+
+    Pages follow the language switch (kept in the session); the API follows Accept-Language.
+    """
+    if request.path.startswith("/api/"):
+        chosen = request.accept_languages.best_match(["fr", "en"], default="fr")
+    else:
+        chosen = session.get("lang") or request.args.get("lang")
     return "en" if chosen == "en" else "fr_FR"
 
 

@@ -192,3 +192,10 @@ def test_every_api_route_is_in_the_openapi_document_and_every_ref_resolves(
     for ref in refs(document):
         name = ref.removeprefix("#/components/schemas/")
         assert name in document["components"]["schemas"], ref
+
+
+def test_api_messages_follow_accept_language(client: FlaskClient) -> None:
+    body = assert_error(client.get(f"/api/places/{make_siret(998)}"), 404, "place_not_found")
+    assert body["message"].startswith("Aucun lieu")
+    english = client.get(f"/api/places/{make_siret(998)}", headers={"Accept-Language": "en"})
+    assert english.get_json()["message"].startswith("No place")

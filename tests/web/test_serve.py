@@ -10,13 +10,15 @@ from registry.cli.web import is_loopback, serve
 
 
 def test_serve_has_french_then_english_help() -> None:
+    serve = _serve_command()
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0
     assert "--host" in result.output and "--port" in result.output and "waitress" in result.output
-    assert serve.help and len(serve.help.split("\n\n")) >= 2
+    assert serve.help and len(serve.help.split("\n\n")) >= 2  # type: ignore[attr-defined]
 
 
 def test_serve_refuses_an_empty_store_with_one_line(tmp_path) -> None:
+    _serve_command()
     result = CliRunner().invoke(main, ["--data", str(tmp_path / "vide"), "serve", "--port", "8099"])
     assert result.exit_code == 2
     assert "n'est pas initialisé" in result.output
@@ -36,12 +38,15 @@ def test_serve_refuses_an_empty_store_with_one_line(tmp_path) -> None:
 def test_secure_cookies_are_on_unless_serving_on_this_machine_only(
     host: str, loopback: bool
 ) -> None:
+    from registry.cli.web import is_loopback
+
     assert is_loopback(host) is loopback
 
 
 def test_serve_runs_waitress_with_secure_cookies_off_the_loopback(
     monkeypatch, web_settings
 ) -> None:
+    _serve_command()
     seen: dict[str, object] = {}
 
     def fake_serve(app, **options):  # type: ignore[no-untyped-def]
