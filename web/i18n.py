@@ -72,7 +72,7 @@ def format_day(value: Any, style: str = "long") -> str:
     return format_date(moment, style)
 
 
-def format_moment(value: Any, style: str = "medium") -> str:
+def format_moment(value: Any, style: str = "d MMM y, HH:mm") -> str:
     """A date and time in Paris time, such as « 3 juin 2024, 19:00 »."""
     moment = _as_datetime(value)
     if moment is None:

@@ -199,3 +199,50 @@ def test_api_messages_follow_accept_language(client: FlaskClient) -> None:
     assert body["message"].startswith("Aucun lieu")
     english = client.get(f"/api/places/{make_siret(998)}", headers={"Accept-Language": "en"})
     assert english.get_json()["message"].startswith("No place")
+
+
+def test_members_propose_vote_and_a_facilitator_closes_through_the_api(
+    client: FlaskClient,
+) -> None:
+    member, facilitator = token_for(client, "membre"), token_for(client, "animatrice-camille")
+    version = client.get("/api/criteria").get_json()["versions"][-1]
+    version = {**version, "version": "2026-api", "effective_from": "2030-01-01", "fingerprints": {}}
+    impact = client.post("/api/proposals/impact", json={"version": version}, headers=member)
+    assert impact.status_code == 200 and "gains" in impact.get_json()
+    opened = client.post(
+        "/api/proposals/criteria",
+        json={"title": "Même grille, plus tard", "mode": "consent", "version": version},
+        headers=member,
+    )
+    assert opened.status_code == 201, opened.get_data(as_text=True)
+    pid = opened.get_json()["id"]
+    before = events_count(client)
+    refused = client.post(f"/api/proposals/{pid}/votes", json={"choice": "object"}, headers=member)
+    assert_error(refused, 400, "reason_required")
+    assert events_count(client) == before
+    voted = client.post(f"/api/proposals/{pid}/votes", json={"choice": "for"}, headers=member)
+    assert voted.status_code == 200 and voted.get_json()["votes"]
+    assert_error(client.post(f"/api/proposals/{pid}/close", headers=member), 403, "forbidden")
+    meeting = {"minutes": "CR", "held_on": "2026-01-01", "present": 20, "tally": {"for": 20}}
+    client.post(f"/api/proposals/{pid}/meetings", json=meeting, headers=facilitator)
+    closed = client.post(f"/api/proposals/{pid}/close", headers=facilitator)
+    assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
+    missing = client.get("/api/proposals/00000000-0000-0000-0000-000000000000")
+    assert missing.status_code == 404 and missing.get_json()["code"].endswith("not_found")
+
+
+def test_a_decision_on_a_place_is_proposed_and_withdrawn_through_the_api(
+    client: FlaskClient,
+) -> None:
+    member = token_for(client, "membre")
+    body = {"siret": TOMBE, "action": "suspend", "reason": "Allocation refusée", "mode": "consent"}
+    opened = client.post("/api/proposals/decisions", json=body, headers=member)
+    assert opened.status_code == 201, opened.get_data(as_text=True)
+    pid = opened.get_json()["id"]
+    assert_error(
+        client.post(f"/api/proposals/{pid}/withdraw", json={}, headers=member),
+        400,
+        "invalid_request",
+    )
+    done = client.post(f"/api/proposals/{pid}/withdraw", json={"note": "Réglé"}, headers=member)
+    assert done.get_json()["status"] == "withdrawn"

@@ -113,7 +113,8 @@ def endpoint(
             return dump(result, response, many), status
 
         wrapper.roles = roles  # type: ignore[attr-defined]
-        bp.add_url_rule(flask_path, view_func=wrapper, methods=[method])
+        name = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
+        bp.add_url_rule(flask_path, endpoint=name, view_func=wrapper, methods=[method])
         return wrapper  # type: ignore[return-value]
 
     return decorate

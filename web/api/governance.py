@@ -16,6 +16,8 @@ from web.api.models import (
     MeetingIn,
     MemberIn,
     MemberOut,
+    NoteIn,
+    PlaceDecisionIn,
     ProposalDetailOut,
     ProposalOut,
     QuestionIn,
@@ -238,3 +240,55 @@ def training(pseudonym: str) -> Any:
         registry.caisses()[0].slug, pseudonym, data.session, data.on, actor()
     )
     return member_view(member)
+
+
+@endpoint(
+    "POST",
+    "/proposals/decisions",
+    "Proposer une décision sur un lieu",
+    ProposalDetailOut,
+    body=PlaceDecisionIn,
+    roles=PROPOSERS,
+    status=201,
+    tag="gouvernance",
+)
+def propose_decision() -> Any:
+    """Put a decision on a place to the vote."""
+    data = parse(PlaceDecisionIn, body_json())
+    proposal = store.registry().propose_decision(
+        data.siret, data.action, data.reason, actor(), data.title, _mode(data.mode)
+    )
+    return _detail(str(proposal.id))
+
+
+@endpoint(
+    "POST",
+    "/proposals/{proposal_id}/lift",
+    "Lever son blocage ou son objection",
+    ProposalDetailOut,
+    body=NoteIn,
+    roles=VOTERS,
+    tag="gouvernance",
+)
+def lift(proposal_id: str) -> Any:
+    """Lift the account's block or objection."""
+    data = parse(NoteIn, body_json())
+    proposal = proposal_or_404(proposal_id)
+    store.registry().lift_objection(proposal.id, account().actor_id, data.note)
+    return _detail(proposal_id)
+
+
+@endpoint(
+    "POST",
+    "/proposals/{proposal_id}/withdraw",
+    "Retirer une proposition ouverte",
+    ProposalDetailOut,
+    body=NoteIn,
+    roles=PROPOSERS,
+    tag="gouvernance",
+)
+def withdraw(proposal_id: str) -> Any:
+    """The proposer or a facilitator withdraws an open proposal."""
+    data = parse(NoteIn, body_json())
+    store.registry().withdraw_proposal(proposal_or_404(proposal_id).id, data.note, actor())
+    return _detail(proposal_id)

@@ -292,3 +292,23 @@ class MemberOut(Out):
     joined: str | None
     trainings: list[dict[str, str]]
     active: bool
+
+
+class PlaceDecisionIn(BaseModel):
+    """A decision on a place, put to the vote."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    siret: str
+    action: str = Field(description="approve, refuse, suspend ou withdraw_approval")
+    reason: str = Field(min_length=1, max_length=2000)
+    title: str | None = Field(default=None, max_length=200)
+    mode: str | None = None
+
+
+class NoteIn(BaseModel):
+    """Why: lifting an objection, or withdrawing a proposal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(min_length=1, max_length=2000)
