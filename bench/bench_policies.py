@@ -13,9 +13,8 @@ from typing import Any
 
 from stdnum import luhn
 
-from policies import proximity_v1
 from policies.criteria import CriteriaVersion
-from policies.engine import check_version, evaluate, get_policy
+from policies.engine import check_version, get_policy, prepare
 from policies.seed import SEED_VERSIONS
 from registry.declaration import (
     Declaration,
@@ -126,14 +125,12 @@ def raw_declarations(count: int = COUNT, seed: int = SEED) -> list[dict[str, Any
     return [raw_declaration(rng, n) for n in range(count)]
 
 
-def timed(run: Callable[[], object], repeat: int, cold: bool = True) -> float:
-    """The best CPU time of a few runs, in seconds; cold runs start with no distance cached."""
+def timed(run: Callable[[], object], repeat: int) -> float:
+    """The best CPU time of a few runs, in seconds."""
     # CPU time, not wall time: the work is single-threaded with no I/O, and a shared machine's
     # other jobs would otherwise decide the figures.
     best = float("inf")
     for _ in range(repeat):
-        if cold:
-            proximity_v1.distance_km.cache_clear()
         start = time.process_time()
         run()
         best = min(best, time.process_time() - start)
@@ -156,19 +153,18 @@ def measure(count: int = COUNT, repeat: int = 1) -> list[dict[str, Any]]:
     raws = raw_declarations(count)
     version = check_version(SEED_VERSIONS[0])
     declarations = [Declaration.model_validate(raw) for raw in raws]
+    prepared = prepare(version)
     tag = version.version
     rows = [
         ("validate (baseline)", lambda: [Declaration.model_validate(r) for r in raws]),
         (
             f"validate + evaluate {tag}",
-            lambda: [evaluate(Declaration.model_validate(r), version, ON) for r in raws],
+            lambda: [prepared.evaluate(Declaration.model_validate(r), ON) for r in raws],
         ),
-        (f"evaluate {tag}", lambda: [evaluate(d, version, ON) for d in declarations]),
+        (f"evaluate {tag}", lambda: [prepared.evaluate(d, ON) for d in declarations]),
         (f"policies of {tag} alone", lambda: run_policies(declarations, version)),
     ]
     values = [(name, timed(run, repeat)) for name, run in rows]
-    again = timed(lambda: [evaluate(d, version, ON) for d in declarations], repeat, cold=False)
-    values.append((f"evaluate {tag} again, distances known", again))
     baseline = values[0][1]
     return [
         {

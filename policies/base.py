@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from types import ModuleType
 from typing import Any
 
@@ -101,7 +102,11 @@ class Policy:
         return self.evaluate(declaration, params, on)
 
 
+@cache
 def fingerprint_module(module: ModuleType) -> str:
-    """SHA-256 of a module's source with normalised line endings."""
+    """SHA-256 of a module's source with normalised line endings, read once per process.
+
+    Read once, so the fingerprint is that of the code that is running, not of a file edited since.
+    """
     source = inspect.getsource(module).replace("\r\n", "\n")
     return "sha256:" + hashlib.sha256(source.encode("utf-8")).hexdigest()

@@ -97,45 +97,65 @@ def verify_fingerprints(version: CriteriaVersion) -> None:
             raise RegistryError("policy_changed", policy=ref, expected=expected, actual=actual)
 
 
+class Prepared:
+    """A criteria version ready to run: fingerprints checked and parameters parsed once."""
+
+    def __init__(self, version: CriteriaVersion) -> None:
+        verify_fingerprints(version)
+        self.version = version
+        self.steps: list[tuple[Any, Policy, Params]] = [
+            (spec, get_policy(spec.policy), get_policy(spec.policy).parse_params(spec.params))
+            for spec in version.criteria
+        ]
+
+    def evaluate(self, declaration: Declaration, on: date) -> Evaluation:
+        """Evaluate one declaration on a date. Pure."""
+        rows = [
+            {
+                **policy.run(declaration, params, on).__dict__,
+                "key": spec.key,
+                "policy": spec.policy,
+                "required": spec.required,
+                "weight": spec.weight,
+            }
+            for spec, policy, params in self.steps
+        ]
+        # One validation of the whole evaluation, rather than one per criterion result.
+        return Evaluation.model_validate(_combined(self.version, rows, on))
+
+
+def prepare(version: CriteriaVersion) -> Prepared:
+    """Check a version once, to evaluate many declarations under it."""
+    return Prepared(version)
+
+
 def evaluate(declaration: Declaration, version: CriteriaVersion, on: date) -> Evaluation:
     """Evaluate a declaration under a criteria version on a date. Pure."""
-    verify_fingerprints(version)
-    results = []
-    for spec in version.criteria:
-        policy = get_policy(spec.policy)
-        params: Params = policy.parse_params(spec.params)
-        finding = policy.run(declaration, params, on)
-        results.append(
-            CriterionResult(
-                **finding.model_dump(),
-                key=spec.key,
-                policy=spec.policy,
-                required=spec.required,
-                weight=spec.weight,
-            )
-        )
-    return combine(version, tuple(results), on)
+    return Prepared(version).evaluate(declaration, on)
 
 
-def _credit(result: Finding) -> float:
-    if result.outcome is Outcome.MET:
-        if result.level is not None and result.max_level:
-            return result.level / result.max_level
-        return 1.0
-    if result.level is not None and result.max_level:
-        return result.level / result.max_level
-    return 0.0
+def _credit(row: dict[str, Any]) -> float:
+    """A weighted criterion earns its level's share of its weight when met, nothing otherwise."""
+    if row["outcome"] is not Outcome.MET:
+        return 0.0
+    if row["level"] is not None and row["max_level"]:
+        return float(row["level"] / row["max_level"])
+    return 1.0
 
 
 def combine(version: CriteriaVersion, results: tuple[CriterionResult, ...], on: date) -> Evaluation:
     """Combine criterion results the way the version says."""
-    required = [r for r in results if r.required]
-    weighted = [r for r in results if not r.required and r.weight > 0]
-    total_weight = sum(r.weight for r in weighted)
-    score = sum(r.weight * _credit(r) for r in weighted) / total_weight if total_weight else 1.0
+    rows = [r.model_dump() for r in results]
+    return Evaluation.model_validate(_combined(version, rows, on))
+
+
+def _combined(version: CriteriaVersion, rows: list[dict[str, Any]], on: date) -> dict[str, Any]:
+    weighted = [r for r in rows if not r["required"] and r["weight"] > 0]
+    total_weight = sum(r["weight"] for r in weighted)
+    score = sum(r["weight"] * _credit(r) for r in weighted) / total_weight if total_weight else 1.0
     score = round(min(max(score, 0.0), 1.0), 4)
-    failed = [r.key for r in required if r.outcome is Outcome.NOT_MET]
-    pending = [r.key for r in results if r.outcome is Outcome.TO_COLLECTIVE]
+    failed = [r["key"] for r in rows if r["required"] and r["outcome"] is Outcome.NOT_MET]
+    pending = [r["key"] for r in rows if r["outcome"] is Outcome.TO_COLLECTIVE]
     if failed:
         verdict = Verdict.REFUSED
     elif pending:
@@ -146,18 +166,18 @@ def combine(version: CriteriaVersion, results: tuple[CriterionResult, ...], on: 
         verdict = Verdict.APPROVED
     rate = version.coverage_rate(score) if verdict is Verdict.APPROVED else 0.0
     summary_fr, summary_en = _summaries(version, verdict, score, failed, pending, rate)
-    return Evaluation(
-        caisse=version.caisse,
-        criteria_version=version.version,
-        on=on,
-        fingerprints=dict(version.fingerprints),
-        results=results,
-        score=score,
-        verdict=verdict,
-        coverage_rate=rate,
-        summary_fr=summary_fr,
-        summary_en=summary_en,
-    )
+    return {
+        "caisse": version.caisse,
+        "criteria_version": version.version,
+        "on": on,
+        "fingerprints": dict(version.fingerprints),
+        "results": rows,
+        "score": score,
+        "verdict": verdict,
+        "coverage_rate": rate,
+        "summary_fr": summary_fr,
+        "summary_en": summary_en,
+    }
 
 
 def _summaries(

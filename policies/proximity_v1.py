@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import Annotated, Literal
 
 import shapely  # type: ignore[import-untyped]
-from geographiclib.geodesic import Geodesic  # type: ignore[import-untyped]
 from pydantic import Field, model_validator
+from pyproj import Geod
 
 from policies.base import Finding, Outcome, Params, Policy, missing_facts
 from registry.declaration import Coordinates, Declaration, PlaceKind
@@ -58,13 +58,13 @@ def _polygon(outline: tuple[tuple[float, float], ...]) -> shapely.Polygon:
     return polygon
 
 
-# The same places come back under each criteria version, on amendments and when history is
-# re-run, and one geodesic costs about 0.1 ms: remember recent ones.
-@lru_cache(maxsize=16384)
+WGS84 = Geod(ellps="WGS84")
+
+
 def distance_km(lat: float, lon: float, centre_lat: float, centre_lon: float) -> float:
-    """Geodesic distance on the WGS 84 ellipsoid, in km."""
-    line = Geodesic.WGS84.Inverse(centre_lat, centre_lon, lat, lon, Geodesic.DISTANCE)
-    return float(line["s12"]) / 1000
+    """Geodesic distance on the WGS 84 ellipsoid (Karney's algorithm, via PROJ), in km."""
+    _, _, metres = WGS84.inv(centre_lon, centre_lat, lon, lat)
+    return float(metres) / 1000
 
 
 def evaluate(declaration: Declaration, params: ProximityParams, on: date) -> Finding:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from geographiclib.geodesic import Geodesic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pyproj import Geod
 
 from bench.bench_policies import raw_declaration
 from policies.base import Finding, Outcome
@@ -35,10 +35,10 @@ def at_least(better: Finding, worse: Finding) -> bool:
 
 def toward(azimuth: float, km: float) -> dict[str, float]:
     """The point km away from the Paris 14e centre along a geodesic leaving at azimuth."""
-    line = Geodesic.WGS84.Direct(
-        PARIS_14E_AREA["centre_lat"], PARIS_14E_AREA["centre_lon"], azimuth, km * 1000
+    lon, lat, _ = Geod(ellps="WGS84").fwd(
+        PARIS_14E_AREA["centre_lon"], PARIS_14E_AREA["centre_lat"], azimuth, km * 1000
     )
-    return {"lat": line["lat2"], "lon": line["lon2"]}
+    return {"lat": lat, "lon": lon}
 
 
 @SLOW

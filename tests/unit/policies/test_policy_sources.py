@@ -23,7 +23,7 @@ ALLOWED_IMPORTS = {
     "typing",
     "pydantic",
     "shapely",
-    "geographiclib.geodesic",
+    "pyproj",
     "policies.base",
     "registry.declaration",
 }
