@@ -19,11 +19,12 @@ from registry.domain.caisses import Caisse
 from registry.domain.criteria_sets import CriteriaSet
 from registry.domain.places import Place, Status
 from registry.errors import RegistryError
+from registry.governance import Governance
 from registry.ids import caisse_id, criteria_set_id, place_id
 from registry.roles import Actor
 
 
-class Registry(Application[UUID]):
+class Registry(Governance, Application[UUID]):
     """Verbs of the conventionnement registry."""
 
     name = "registry"

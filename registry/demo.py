@@ -39,7 +39,8 @@ def load_demo(app: Registry, settings: Settings | None = None) -> list[str]:
     for i, raw in enumerate(second_wave):
         _apply(app, raw, start + timedelta(days=10 * i))
     _life_events(app, declarations)
-    return _summary(app)
+    governance = app.demo_governance()
+    return _summary(app) + governance
 
 
 def _apply(app: Registry, raw: dict[str, Any], moment: datetime) -> None:

@@ -10,11 +10,16 @@ from pathlib import Path
 import psycopg
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings as hypothesis_settings
 
 from registry.application import Registry
 from registry.bootstrap import initialise
 from registry.config import Settings
 from registry.roles import Actor, Role
+
+# Speed is measured by the benchmarks in bench/, never by test deadlines on a shared machine.
+hypothesis_settings.register_profile("registry", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("registry")
 
 # The server that CI and developers have; tests create and drop their own database on it.
 PG_ADMIN_URL = os.environ.get("SSA_REGISTRY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
