@@ -276,14 +276,16 @@ def find_margin_field(data: Any, path: str = "") -> str | None:
             where = f"{path}.{key}" if path else str(key)
             if MARGIN_KEY.search(str(key).strip().lower().replace(" ", "_").replace("-", "_")):
                 return where
-            found = find_margin_field(value, where)
-            if found is not None:
-                return found
+            if isinstance(value, dict | list | tuple):
+                found = find_margin_field(value, where)
+                if found is not None:
+                    return found
     elif isinstance(data, list | tuple):
         for i, item in enumerate(data):
-            found = find_margin_field(item, f"{path}[{i}]")
-            if found is not None:
-                return found
+            if isinstance(item, dict | list | tuple):
+                found = find_margin_field(item, f"{path}[{i}]")
+                if found is not None:
+                    return found
     return None
 
 
