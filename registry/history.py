@@ -61,10 +61,10 @@ def _details(name: str, event: Any) -> tuple[str, str]:
             f"Version {v['version']} '{v['title']}', effective {v['effective_from']}",
         )
     if hasattr(event, "reason"):
-        return (
-            f"{event.reason} — décision : {event.decision}",
-            f"{event.reason} — decision: {event.decision}",
-        )
+        decision = getattr(event, "decision", None)
+        if decision is None:
+            return str(event.reason), str(event.reason)
+        return f"{event.reason} — décision : {decision}", f"{event.reason} — decision: {decision}"
     return "", ""
 
 
