@@ -93,13 +93,13 @@ def test_the_history_is_paginated_newest_first(client: FlaskClient) -> None:
 
 
 def test_the_history_is_searchable_and_filtered(client: FlaskClient) -> None:
-    page = client.get("/historique/?q=Gassendi").get_data(as_text=True)
-    assert "Boucherie Gassendi" in page and "Conventionnement suspendu" in page
+    page = client.get("/historique/?q=Primeur+du+Maine&categorie=lieux").get_data(as_text=True)
+    assert "Candidature retirée par le lieu" in page and "Cessation d" in page
     assert "Biocoop" not in page
     page = client.get("/historique/?categorie=criteres").get_data(as_text=True)
     assert "Version de critères publiée" in page and "Candidature déposée" not in page
-    page = client.get("/historique/?du=2025-06-01&au=2025-06-30").get_data(as_text=True)
-    assert "Conventionnement suspendu" in page and "Conventionnement renouvelé" not in page
+    page = client.get("/historique/?du=2025-05-12&au=2025-05-12").get_data(as_text=True)
+    assert "Candidature retirée par le lieu" in page and "Candidature déposée" not in page
 
 
 def test_a_bad_date_in_the_history_filter_is_shown_next_to_its_field(client: FlaskClient) -> None:
