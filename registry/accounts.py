@@ -117,7 +117,7 @@ class Accounts:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             if "accounts" not in db.table_names():
-                db["accounts"].create(
+                db.table("accounts").create(
                     {
                         "login": str,
                         "role": str,
@@ -130,9 +130,9 @@ class Accounts:
                     },
                     pk="login",
                 )
-                db["accounts"].create_index(["token_hash"])
+                db.table("accounts").create_index(["token_hash"])
             if "login_failures" not in db.table_names():
-                db["login_failures"].create(
+                db.table("login_failures").create(
                     {"key": str, "failures": int, "first_at": float, "locked_until": float},
                     pk="key",
                 )
@@ -169,9 +169,9 @@ class Accounts:
         role = _role(role)
         _check_password(password)
         with self._db() as db:
-            if db["accounts"].count_where("login = ?", [login]):
+            if db.table("accounts").count_where("login = ?", [login]):
                 raise AccountError("login_taken", login=login)
-            db["accounts"].insert(
+            db.table("accounts").insert(
                 {
                     "login": login,
                     "role": str(role),
@@ -188,19 +188,19 @@ class Accounts:
     def get(self, login: str) -> Account | None:
         """An account by login, or None."""
         with self._db() as db:
-            rows = list(db["accounts"].rows_where("login = ?", [login.strip().lower()]))
+            rows = list(db.table("accounts").rows_where("login = ?", [login.strip().lower()]))
         return _account(rows[0]) if rows else None
 
     def all(self) -> list[Account]:
         """Every account, by role then login."""
         with self._db() as db:
-            rows = list(db["accounts"].rows_where(order_by="role, login"))
+            rows = list(db.table("accounts").rows_where(order_by="role, login"))
         return [_account(r) for r in rows]
 
     def authenticate(self, login: str, password: str) -> Account | None:
         """The account if the password matches, else None; old hashes are upgraded."""
         with self._db() as db:
-            rows = list(db["accounts"].rows_where("login = ?", [login.strip().lower()]))
+            rows = list(db.table("accounts").rows_where("login = ?", [login.strip().lower()]))
             if not rows:
                 # Spend the same time as a real check, so logins cannot be probed by timing.
                 self.hasher.hash(password)
@@ -211,7 +211,8 @@ class Accounts:
             except (VerificationError, InvalidHashError):
                 return None
             if self.hasher.check_needs_rehash(row["password_hash"]):
-                db["accounts"].update(row["login"], {"password_hash": self.hasher.hash(password)})
+                rehashed = self.hasher.hash(password)
+                db.table("accounts").update(row["login"], {"password_hash": rehashed})
         return _account(row)
 
     def set_password(self, login: str, password: str) -> None:
@@ -222,7 +223,7 @@ class Accounts:
     def by_pseudonym(self, pseudonym: str) -> Account | None:
         """The account acting as a member pseudonym, or None."""
         with self._db() as db:
-            rows = list(db["accounts"].rows_where("pseudonym = ?", [pseudonym.strip()]))
+            rows = list(db.table("accounts").rows_where("pseudonym = ?", [pseudonym.strip()]))
         return _account(rows[0]) if rows else None
 
     def set_role(self, login: str, role: Role | str) -> None:
@@ -251,14 +252,14 @@ class Accounts:
         if not token:
             return None
         with self._db() as db:
-            rows = list(db["accounts"].rows_where("token_hash = ?", [token_digest(token)]))
+            rows = list(db.table("accounts").rows_where("token_hash = ?", [token_digest(token)]))
         return _account(rows[0]) if rows else None
 
     def delete(self, login: str) -> None:
         """Erase an account and its password for good."""
         self._require(login)
         with self._db() as db:
-            db["accounts"].delete(login)
+            db.table("accounts").delete(login)
 
     def _require(self, login: str) -> Account:
         account = self.get(login)
@@ -269,7 +270,7 @@ class Accounts:
     def _update(self, login: str, **values: Any) -> None:
         self._require(login)
         with self._db() as db:
-            db["accounts"].update(login.strip().lower(), values)
+            db.table("accounts").update(login.strip().lower(), values)
 
     # Login throttling -------------------------------------------------------
 
@@ -277,7 +278,7 @@ class Accounts:
         """Seconds left before this key may try again (0 if it may)."""
         moment = time.time() if now is None else now
         with self._db() as db:
-            rows = list(db["login_failures"].rows_where("key = ?", [key]))
+            rows = list(db.table("login_failures").rows_where("key = ?", [key]))
         if not rows:
             return 0.0
         return max(0.0, float(rows[0]["locked_until"] or 0) - moment)
@@ -288,7 +289,7 @@ class Accounts:
         """Count a failed login; lock the key for `window` seconds at `max_failures`."""
         moment = time.time() if now is None else now
         with self._db() as db:
-            rows = list(db["login_failures"].rows_where("key = ?", [key]))
+            rows = list(db.table("login_failures").rows_where("key = ?", [key]))
             row = rows[0] if rows else None
             if row is None or moment - float(row["first_at"]) > window:
                 row = {"key": key, "failures": 0, "first_at": moment, "locked_until": 0.0}
@@ -297,12 +298,12 @@ class Accounts:
                 row["locked_until"] = moment + window
                 row["failures"] = 0
                 row["first_at"] = moment
-            db["login_failures"].upsert(row, pk="key")
+            db.table("login_failures").upsert(row, pk="key")
 
     def clear_failures(self, key: str) -> None:
         """Forget the failures of a key after a successful login."""
         with self._db() as db:
-            db["login_failures"].delete_where("key = ?", [key])
+            db.table("login_failures").delete_where("key = ?", [key])
 
 
 def _role(value: Role | str) -> Role:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import ipaddress
 
 import click
@@ -56,16 +57,18 @@ def serve(
 
     Serves the web UI and the JSON API with waitress, on the configured store.
     """
-    from waitress import serve as waitress_serve
+    from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
-    from web import create_app, store
+    # The web package is typed apart from registry/: load it without mypy following it.
+    web = importlib.import_module("web")
+    store = importlib.import_module("web.store")
 
     secure = (not is_loopback(host) or behind_proxy) if secure_cookies is None else secure_cookies
-    app = create_app({"REGISTRY_SETTINGS": ctx.settings, "SESSION_COOKIE_SECURE": secure})
+    app = web.create_app({"REGISTRY_SETTINGS": ctx.settings, "SESSION_COOKIE_SECURE": secure})
     if not store.registry_of(app).is_initialised():
         store.close(app)
         raise RegistryError("store_missing", location=ctx.settings.location)
-    proxy = {}
+    proxy: dict[str, object] = {}
     if behind_proxy:
         proxy = {
             "trusted_proxy": "127.0.0.1",
