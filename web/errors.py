@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(RegistryError, _registry)
     app.register_error_handler(AccountError, _registry)
+    app.register_error_handler(500, _internal)
 
 
 def wants_json() -> bool:
@@ -64,6 +65,13 @@ def _http(exc: HTTPException) -> ResponseReturnValue:
     if wants_json():
         return json_error(status, HTTP_CODES.get(status, "error"), message)
     return render_template("errors/error.html", title=title, message=message), status
+
+
+def _internal(exc: Exception) -> ResponseReturnValue:
+    title, message = _("Erreur"), _("Une erreur est survenue.")
+    if wants_json():
+        return json_error(500, "internal_error", message)
+    return render_template("errors/error.html", title=title, message=message), 500
 
 
 def _csrf(exc: CSRFError) -> ResponseReturnValue:

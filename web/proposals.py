@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.errors import RegistryError
-from registry.governance.proposals import State
+from registry.governance.proposals import Proposal, State
 from registry.governance.rules import ALLOWED_CHOICES, REASONED, Choice, Mode
 from registry.governance.views import proposal_detail, proposal_summary
 from registry.roles import Role
@@ -29,15 +29,15 @@ PROPOSERS = (Role.MEMBER, Role.PARTICIPANT, Role.FACILITATOR)
 
 
 def proposal_or_404(proposal_id: str) -> Any:
-    """A proposal by its id, or 404."""
+    """A proposal by its id, or 404 (an unknown id is the registry's proposal_not_found)."""
     try:
-        return store.registry().proposal(UUID(proposal_id))
-    except (ValueError, KeyError):
+        key = UUID(proposal_id)
+    except ValueError:
         abort(404)
-    except Exception as exc:  # the repository's "not found"
-        if type(exc).__name__ == "AggregateNotFoundError":
-            abort(404)
-        raise
+    proposal = store.registry().proposal(key)
+    if not isinstance(proposal, Proposal):  # the id of another kind of aggregate
+        abort(404)
+    return proposal
 
 
 def summaries() -> list[dict[str, Any]]:

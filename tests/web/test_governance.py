@@ -255,3 +255,8 @@ def test_a_facilitator_records_a_decision_of_the_collective(client: FlaskClient)
     )
     assert good.status_code == 302
     assert registry(client).place("81400140000013").status.value == "suspendu"
+
+
+def test_the_id_of_something_else_is_not_a_proposal(client: FlaskClient) -> None:
+    place = registry(client).place("81400140000013")
+    assert client.get(f"/propositions/{place.id}").status_code == 404
