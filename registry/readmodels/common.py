@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from registry.governance.ids import member_id
 PUBLIC_ACTOR_ROLES = frozenset({"lieu", "systeme"})
 
 
+@lru_cache(maxsize=64)
 def utc(moment: datetime) -> str:
     """A moment as a sortable UTC ISO 8601 string, always with microseconds."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
@@ -36,7 +38,12 @@ def actor_key(actor: str | None, role: str | None, caisse: str | None) -> str | 
     """An event's actor as shown in the read models: places and the registry by name."""
     if not actor or (role in PUBLIC_ACTOR_ROLES):
         return actor
-    return pseudonymise(member_id(caisse or "", actor))
+    return _member_key(caisse or "", actor)
+
+
+@lru_cache(maxsize=65_536)
+def _member_key(caisse: str, pseudonym: str) -> str:
+    return pseudonymise(member_id(caisse, pseudonym))
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class Subject:
     caisse: str | None
     subject: str | None
     label: str | None = None
+    id: str | None = None
 
 
 class Aggregates:
@@ -59,6 +67,7 @@ class Aggregates:
         self, db: sqlite_utils.Database, aggregate_id: UUID, subject: Subject, at: str
     ) -> Subject:
         """Record a new aggregate."""
+        subject = replace(subject, id=str(aggregate_id))
         db.execute(
             "INSERT INTO aggregates (aggregate_id, aggregate, caisse, subject, label, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -77,7 +86,11 @@ class Aggregates:
             "SELECT aggregate, caisse, subject, label FROM aggregates WHERE aggregate_id = ?",
             [str(aggregate_id)],
         ).fetchone()
-        subject = Subject(*row) if row else Subject("", None, None)
+        subject = (
+            Subject(row[0], row[1], row[2], row[3], str(aggregate_id))
+            if row
+            else Subject("", None, None)
+        )
         if row:
             self._remember(aggregate_id, subject)
         return subject
@@ -89,7 +102,7 @@ class Aggregates:
         db.execute(
             "UPDATE aggregates SET label = ? WHERE aggregate_id = ?", [label, str(aggregate_id)]
         )
-        renamed = Subject(subject.aggregate, subject.caisse, subject.subject, label)
+        renamed = replace(subject, label=label)
         self._remember(aggregate_id, renamed)
         return renamed
 

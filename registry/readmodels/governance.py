@@ -1,4 +1,4 @@
-"""How governance events change `members`, `charter_versions`, `proposals` and `votes`.
+"""How governance events change `members`, `charter_versions` and `proposals`.
 
 People appear only through pseudonymous keys: a member's pseudonym never reaches a table.
 """
@@ -78,8 +78,7 @@ def opened(
     at = utc(e.timestamp)
     db.execute(
         "INSERT INTO proposals (proposal, caisse, kind, title, mode, ballot, state, opened_at, "
-        "deadline, amendments, votes_cast, voters, meetings) "
-        "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, 0, 0, 0, 0)",
+        "deadline, amendments, meetings) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, 0, 0)",
         [str(e.originator_id), e.caisse, e.kind, e.title, e.mode, e.ballot, at, utc(e.deadline)],
     )
     subject = Subject("proposal", e.caisse, str(e.originator_id), e.title)
@@ -87,11 +86,11 @@ def opened(
 
 
 def proposal_changed(db: sqlite_utils.Database, subject: Subject, pid: str, e: Any) -> None:
-    """Amendments, votes, meetings, withdrawal, closing and enactment of a proposal."""
+    """Amendments, meetings, withdrawal, closing and enactment; votes are timeline rows."""
     at = utc(e.timestamp)
     if isinstance(e, Proposal.VoteCast):
-        _vote(db, subject, pid, e, at)
-    elif isinstance(e, Proposal.ProposalAmended):
+        return
+    if isinstance(e, Proposal.ProposalAmended):
         db.execute(
             "UPDATE proposals SET title = ?, amendments = amendments + 1 WHERE proposal = ?",
             [e.title, pid],
@@ -112,24 +111,6 @@ def proposal_changed(db: sqlite_utils.Database, subject: Subject, pid: str, e: A
         )
 
 
-def _vote(
-    db: sqlite_utils.Database, subject: Subject, pid: str, e: Proposal.VoteCast, at: str
-) -> None:
-    member = actor_key(e.actor, e.role, subject.caisse)
-    n = db.execute("SELECT votes_cast FROM proposals WHERE proposal = ?", [pid]).fetchone()[0] + 1
-    db.execute(
-        "INSERT INTO votes (proposal, n, member, choice, options, grounds, amendment, lifted, at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [pid, n, member, e.choice, dumps(list(e.options)), e.grounds, e.amendment]
-        + [int(isinstance(e, Proposal.ObjectionLifted)), at],
-    )
-    db.execute(
-        "UPDATE proposals SET votes_cast = ?, voters = "
-        "(SELECT COUNT(DISTINCT member) FROM votes WHERE proposal = ?) WHERE proposal = ?",
-        [n, pid, pid],
-    )
-
-
 def _closed(
     db: sqlite_utils.Database, subject: Subject, pid: str, e: Proposal.ProposalClosed, at: str
 ) -> None:
@@ -139,11 +120,23 @@ def _closed(
     counted = int(e.tally.get("electorate", electorate) or electorate)
     participation = participants / counted if counted else None
     db.execute(
-        "UPDATE proposals SET state = 'closed', closed_at = ?, outcome = ?, winner = ?, "
-        "cause = ?, explanation_fr = ?, explanation_en = ?, tally = ?, electorate = ?, "
-        "participants = ?, participation = ? WHERE proposal = ?",
-        [at, e.outcome, e.winner, e.cause, e.explanation_fr, e.explanation_en, dumps(tally)]
-        + [counted, participants, participation, pid],
+        "UPDATE proposals SET state = 'closed', closed_at = :at, outcome = :outcome, "
+        "winner = :winner, cause = :cause, explanation_fr = :fr, explanation_en = :en, "
+        "tally = :tally, electorate = :electorate, participants = :participants, "
+        "participation = :participation WHERE proposal = :p",
+        {
+            "at": at,
+            "outcome": e.outcome,
+            "winner": e.winner,
+            "cause": e.cause,
+            "fr": e.explanation_fr,
+            "en": e.explanation_en,
+            "tally": dumps(tally),
+            "electorate": counted,
+            "participants": participants,
+            "participation": participation,
+            "p": pid,
+        },
     )
 
 

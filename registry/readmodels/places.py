@@ -1,18 +1,34 @@
-"""How place events change the `places`, `declarations`, `status_intervals` and `evaluations`.
+"""How place events change `places`, `declarations`, `status_changes` and `evaluations`.
 
-Status changes mirror `Place`'s own apply() methods, event for event.
+Status changes mirror `Place`'s own apply() methods, event for event. Declarations, status
+changes and evaluations are only ever appended, so they are written with their batch.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
 from registry.domain.places import STATUS_LABELS, Place, Status
 from registry.readmodels.common import Aggregates, Subject, dumps, utc
+from registry.readmodels.view import ReadModelView
 
-_DECLARED = ("name", "kind", "quartier", "street", "postcode", "city", "peasant_share")
+INSERT_DECLARATION = (
+    "INSERT INTO declarations (siret, seq, valid_from, name, kind, quartier, street, "
+    "postcode, city, peasant_share, declaration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_STATUS = (
+    "INSERT INTO status_changes (siret, seq, status, status_fr, status_en, reason, decision, "
+    "criteria_version, coverage_rate, valid_from, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_EVALUATION = (
+    "INSERT INTO evaluations (siret, seq, at, on_date, criteria_version, verdict, score, "
+    "summary_fr, summary_en, missing, trigger, coverage_rate, declaration_seq, outcomes) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def declared(declaration: dict[str, Any]) -> list[Any]:
@@ -30,86 +46,124 @@ def declared(declaration: dict[str, Any]) -> list[Any]:
     ]
 
 
-def applied(db: sqlite_utils.Database, aggregates: Aggregates, e: Place.Applied) -> Subject:
-    """A new application: a place, its first declaration, a pending status."""
-    decl = e.declaration
-    siret, caisse, at = str(decl["siret"]), str(decl["caisse"]), utc(e.timestamp)
-    coordinates = decl.get("coordinates") or {}
-    subject = Subject("place", caisse, siret, str(decl.get("name")))
-    aggregates.add(db, e.originator_id, subject, at)
-    db.execute(
-        "INSERT INTO places (siret, caisse, name, kind, quartier, street, postcode, city, "
-        "peasant_share, lat, lon, coverage_rate, applied_at, declaration_seq, events) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0.0, ?, ?, 0)",
-        [siret, caisse, *declared(decl), coordinates.get("lat"), coordinates.get("lon"), at]
-        + [e.originator_version],
-    )
-    _new_declaration(db, siret, e.originator_version, at, decl)
-    _set_status(db, siret, e, Status.PENDING, "Candidature déposée", "candidature", None, 0.0, at)
-    return subject
+@dataclass
+class _Current:
+    """What the next event of a place needs to know of it."""
+
+    status: Status
+    approved_under: str | None
+    rate: float
+    declaration_seq: int
 
 
-def amended(db: sqlite_utils.Database, siret: str, e: Place.DeclarationAmended) -> None:
-    """A new declaration; a refused or withdrawn approval becomes a new application."""
-    decl, at = e.declaration, utc(e.timestamp)
-    status, seq, approved_under, rate = _current(db, siret)
-    coordinates = decl.get("coordinates") or {}
-    db.execute(
-        "UPDATE places SET name = ?, kind = ?, quartier = ?, street = ?, postcode = ?, "
-        "city = ?, peasant_share = ?, lat = ?, lon = ?, declaration_seq = ? WHERE siret = ?",
-        [*declared(decl), coordinates.get("lat"), coordinates.get("lon")]
-        + [e.originator_version, siret],
-    )
-    db.execute(
-        "UPDATE declarations SET valid_to = ? WHERE siret = ? AND valid_to IS NULL", [at, siret]
-    )
-    _new_declaration(db, siret, e.originator_version, at, decl)
-    if status in (Status.REFUSED, Status.DECONVENTIONNE):
-        reason = "Nouvelle candidature après modification"
-        decision = getattr(e, "decision", "candidature")
-        _set_status(db, siret, e, Status.PENDING, reason, decision, approved_under, rate, at)
+class PlaceTables:
+    """Writes of place events, with each place's current state cached between events."""
 
+    def __init__(self, view: ReadModelView) -> None:
+        self.view = view
+        self._cache: dict[str, _Current] = {}
+        view.on_rollback.append(self._cache.clear)
+        view.on_commit.append(self._trim)
 
-def evaluated(db: sqlite_utils.Database, siret: str, e: Place.Evaluated) -> None:
-    """An evaluation: kept whole, and the place's latest verdict and summary."""
-    ev, at = e.evaluation, utc(e.timestamp)
-    results = ev.get("results") or []
-    missing = dumps(sorted({m for r in results for m in r.get("missing") or ()}))
-    row = db.execute("SELECT declaration_seq FROM places WHERE siret = ?", [siret]).fetchone()
-    values = [ev.get("criteria_version"), ev.get("verdict"), ev.get("score")]
-    values += [ev.get("summary_fr"), ev.get("summary_en"), missing]
-    db.execute(
-        "INSERT INTO evaluations (siret, seq, at, on_date, criteria_version, verdict, score, "
-        "summary_fr, summary_en, missing, trigger, coverage_rate, declaration_seq, results) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [siret, e.originator_version, at, str(ev.get("on")), *values, e.trigger]
-        + [ev.get("coverage_rate"), row[0] if row else None, dumps(results)],
-    )
-    db.execute(
-        "UPDATE places SET criteria_version = ?, verdict = ?, score = ?, summary_fr = ?, "
-        "summary_en = ?, missing = ?, evaluated_at = ? WHERE siret = ?",
-        [*values, at, siret],
-    )
+    def applied(
+        self, db: sqlite_utils.Database, aggregates: Aggregates, e: Place.Applied
+    ) -> Subject:
+        """A new application: a place, its first declaration, a pending status."""
+        decl = e.declaration
+        siret, caisse, at = str(decl["siret"]), str(decl["caisse"]), utc(e.timestamp)
+        coordinates = decl.get("coordinates") or {}
+        subject = Subject("place", caisse, siret, str(decl.get("name")))
+        subject = aggregates.add(db, e.originator_id, subject, at)
+        db.execute(
+            "INSERT INTO places (siret, caisse, name, kind, quartier, street, postcode, city, "
+            "peasant_share, lat, lon, applied_at, declaration_seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [siret, caisse, *declared(decl), coordinates.get("lat"), coordinates.get("lon"), at]
+            + [e.originator_version],
+        )
+        self._new_declaration(siret, e.originator_version, at, decl)
+        current = _Current(Status.PENDING, None, 0.0, e.originator_version)
+        self._cache[siret] = current
+        self._set_status(siret, current, e, Status.PENDING, "Candidature déposée", "candidature")
+        return subject
 
+    def amended(self, db: sqlite_utils.Database, siret: str, e: Place.DeclarationAmended) -> None:
+        """A new declaration; a refused or withdrawn approval becomes a new application."""
+        decl, at = e.declaration, utc(e.timestamp)
+        current = self._current(db, siret)
+        coordinates = decl.get("coordinates") or {}
+        db.execute(
+            "UPDATE places SET name = ?, kind = ?, quartier = ?, street = ?, postcode = ?, "
+            "city = ?, peasant_share = ?, lat = ?, lon = ?, declaration_seq = ? WHERE siret = ?",
+            [*declared(decl), coordinates.get("lat"), coordinates.get("lon")]
+            + [e.originator_version, siret],
+        )
+        self._new_declaration(siret, e.originator_version, at, decl)
+        current.declaration_seq = e.originator_version
+        if current.status in (Status.REFUSED, Status.DECONVENTIONNE):
+            reason = "Nouvelle candidature après modification"
+            decision = getattr(e, "decision", "candidature")
+            self._set_status(siret, current, e, Status.PENDING, reason, decision)
 
-def decided(db: sqlite_utils.Database, siret: str, e: Place.Decided) -> None:
-    """A status change for a reason, as Place applies it."""
-    _, _, approved_under, rate = _current(db, siret)
-    at = utc(e.timestamp)
-    if isinstance(e, Place.Approved | Place.Renewed):
-        status, approved_under, rate = Status.APPROVED, e.criteria_version, e.coverage_rate
-    elif isinstance(e, Place.ApprovalWithdrawn):
-        status, rate = Status.DECONVENTIONNE, 0.0
-    else:
-        status = _DECIDED[type(e).__name__]
-    _set_status(db, siret, e, status, e.reason, e.decision, approved_under, rate, at)
+    def evaluated(self, db: sqlite_utils.Database, siret: str, e: Place.Evaluated) -> None:
+        """An evaluation: kept whole, and the place's latest verdict and summary."""
+        ev, at = e.evaluation, utc(e.timestamp)
+        results = ev.get("results") or []
+        found = {m for r in results for m in r.get("missing") or ()}
+        missing = dumps(sorted(found)) if found else "[]"
+        values = [ev.get("criteria_version"), ev.get("verdict"), ev.get("score")]
+        values += [ev.get("summary_fr"), ev.get("summary_en"), missing]
+        current = self._current(db, siret)
+        self.view.append(
+            INSERT_EVALUATION,
+            [siret, e.originator_version, at, str(ev.get("on")), *values, e.trigger]
+            + [ev.get("coverage_rate"), current.declaration_seq, _outcomes(results)],
+        )
 
+    def decided(self, db: sqlite_utils.Database, siret: str, e: Place.Decided) -> None:
+        """A status change for a reason, as Place applies it."""
+        current = self._current(db, siret)
+        if isinstance(e, Place.Approved | Place.Renewed):
+            status = Status.APPROVED
+            current.approved_under, current.rate = e.criteria_version, e.coverage_rate
+        elif isinstance(e, Place.ApprovalWithdrawn):
+            status, current.rate = Status.DECONVENTIONNE, 0.0
+        else:
+            status = _DECIDED[type(e).__name__]
+        self._set_status(siret, current, e, status, e.reason, e.decision)
 
-def touched(db: sqlite_utils.Database, siret: str, at: str) -> None:
-    """Count an event of the place."""
-    db.execute(
-        "UPDATE places SET events = events + 1, last_event_at = ? WHERE siret = ?", [at, siret]
-    )
+    def _current(self, db: sqlite_utils.Database, siret: str) -> _Current:
+        found = self._cache.get(siret)
+        if found is None:
+            row = db.execute(
+                "SELECT s.status, s.criteria_version, s.coverage_rate, p.declaration_seq "
+                "FROM places p JOIN status_changes s ON s.siret = p.siret "
+                "WHERE p.siret = ? ORDER BY s.seq DESC LIMIT 1",
+                [siret],
+            ).fetchone()
+            found = _Current(Status(row[0]), row[1], float(row[2] or 0.0), row[3])
+            self._cache[siret] = found
+        return found
+
+    def _trim(self) -> None:
+        # Only between batches: within one, the cache holds rows not yet written.
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+
+    def _new_declaration(self, siret: str, seq: int, at: str, decl: dict[str, Any]) -> None:
+        self.view.append(INSERT_DECLARATION, [siret, seq, at, *declared(decl), dumps(decl)])
+
+    def _set_status(
+        self, siret: str, current: _Current, e: Any, status: Status, reason: str, decision: str
+    ) -> None:
+        fr, en = STATUS_LABELS[status]
+        under, rate, at = current.approved_under, current.rate, utc(e.timestamp)
+        self.view.append(
+            INSERT_STATUS,
+            [siret, e.originator_version, str(status), fr, en, reason, decision, under, rate]
+            + [at, type(e).__name__],
+        )
+        current.status = status
 
 
 _DECIDED = {
@@ -119,51 +173,16 @@ _DECIDED = {
 }
 
 
-def _current(db: sqlite_utils.Database, siret: str) -> tuple[Status, int, str | None, float]:
-    row = db.execute(
-        "SELECT status, status_seq, approved_under, coverage_rate FROM places WHERE siret = ?",
-        [siret],
-    ).fetchone()
-    return Status(row[0]), int(row[1]), row[2], float(row[3] or 0.0)
-
-
-def _new_declaration(
-    db: sqlite_utils.Database, siret: str, seq: int, at: str, decl: dict[str, Any]
-) -> None:
-    db.execute(
-        "INSERT INTO declarations (siret, seq, valid_from, name, kind, quartier, street, "
-        "postcode, city, peasant_share, declaration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [siret, seq, at, *declared(decl), dumps(decl)],
-    )
-
-
-def _set_status(
-    db: sqlite_utils.Database,
-    siret: str,
-    e: Any,
-    status: Status,
-    reason: str,
-    decision: str,
-    approved_under: str | None,
-    rate: float,
-    at: str,
-) -> None:
-    fr, en = STATUS_LABELS[status]
-    db.execute(
-        "UPDATE status_intervals SET valid_to = ? WHERE siret = ? AND seq = "
-        "(SELECT status_seq FROM places WHERE siret = ?)",
-        [at, siret, siret],
-    )
-    db.execute(
-        "INSERT INTO status_intervals (siret, seq, status, status_fr, status_en, reason, "
-        "decision, criteria_version, coverage_rate, valid_from, event) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [siret, e.originator_version, str(status), fr, en, reason, decision, approved_under]
-        + [rate, at, type(e).__name__],
-    )
-    db.execute(
-        "UPDATE places SET status = ?, status_fr = ?, status_en = ?, reason = ?, decision = ?, "
-        "since = ?, status_seq = ?, approved_under = ?, coverage_rate = ? WHERE siret = ?",
-        [str(status), fr, en, reason, decision, at, e.originator_version, approved_under, rate]
-        + [siret],
+def _outcomes(results: list[dict[str, Any]]) -> str:
+    return json.dumps(
+        {
+            r.get("key"): (
+                f"{r.get('outcome')} {r['level']}/{r['max_level']}"
+                if r.get("level") is not None and r.get("max_level")
+                else r.get("outcome")
+            )
+            for r in results
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
     )

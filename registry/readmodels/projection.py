@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any
 
 import sqlite_utils
@@ -17,8 +18,9 @@ from registry.governance.charter import Charter
 from registry.governance.members import Member
 from registry.governance.proposals import Proposal
 from registry.history import describe
-from registry.readmodels import criteria, governance, places
+from registry.readmodels import criteria, governance
 from registry.readmodels.common import Aggregates, Subject, actor_key, utc
+from registry.readmodels.places import PlaceTables
 from registry.readmodels.view import ReadModelView
 
 PLACE_EVENTS: tuple[type[Any], ...] = (
@@ -81,42 +83,44 @@ class RegistryProjection(Projection[ReadModelView]):
     def __init__(self, view: ReadModelView) -> None:
         super().__init__(view)
         self.aggregates = Aggregates()
+        self.places = PlaceTables(view)
+        view.on_rollback.append(self.aggregates.forget)
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Any other event: only the timeline."""
         with self._event(tracking) as db:
             subject = self.aggregates.get(db, domain_event.originator_id)
-            _timeline(db, domain_event, tracking, subject)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _applied(self, domain_event: Place.Applied, tracking: Tracking) -> None:
         with self._event(tracking) as db:
-            subject = places.applied(db, self.aggregates, domain_event)
-            self._place_done(db, domain_event, tracking, subject)
+            subject = self.places.applied(db, self.aggregates, domain_event)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _amended(self, domain_event: Place.DeclarationAmended, tracking: Tracking) -> None:
         with self._event(tracking) as db:
             subject = self._place(db, domain_event)
-            places.amended(db, str(subject.subject), domain_event)
+            self.places.amended(db, str(subject.subject), domain_event)
             name = str(domain_event.declaration.get("name"))
             subject = self.aggregates.relabel(db, domain_event.originator_id, subject, name)
-            self._place_done(db, domain_event, tracking, subject)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _evaluated(self, domain_event: Place.Evaluated, tracking: Tracking) -> None:
         with self._event(tracking) as db:
             subject = self._place(db, domain_event)
-            places.evaluated(db, str(subject.subject), domain_event)
-            self._place_done(db, domain_event, tracking, subject)
+            self.places.evaluated(db, str(subject.subject), domain_event)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _decided(self, domain_event: Place.Decided, tracking: Tracking) -> None:
         with self._event(tracking) as db:
             subject = self._place(db, domain_event)
-            places.decided(db, str(subject.subject), domain_event)
-            self._place_done(db, domain_event, tracking, subject)
+            self.places.decided(db, str(subject.subject), domain_event)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _caisse(self, domain_event: Caisse.Registered, tracking: Tracking) -> None:
@@ -124,14 +128,14 @@ class RegistryProjection(Projection[ReadModelView]):
             criteria.registered(db, domain_event)
             e = domain_event
             subject = self._new(db, e, Subject("caisse", e.slug, e.slug, e.name))
-            _timeline(db, domain_event, tracking, subject)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _criteria_started(self, domain_event: CriteriaSet.Started, tracking: Tracking) -> None:
         with self._event(tracking) as db:
             caisse = domain_event.caisse
             subject = self._new(db, domain_event, Subject("criteria", caisse, caisse))
-            _timeline(db, domain_event, tracking, subject)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _published(self, domain_event: CriteriaSet.VersionPublished, tracking: Tracking) -> None:
@@ -141,13 +145,13 @@ class RegistryProjection(Projection[ReadModelView]):
             criteria.published(db, caisse, domain_event)
             version = domain_event.version
             subject = Subject("criteria", caisse, str(version.get("version")), version.get("title"))
-            _timeline(db, domain_event, tracking, subject)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _joined(self, domain_event: Member.MemberJoined, tracking: Tracking) -> None:
         with self._event(tracking) as db:
             subject = governance.joined(db, self.aggregates, domain_event)
-            _timeline(db, domain_event, tracking, subject)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _member(
@@ -158,90 +162,76 @@ class RegistryProjection(Projection[ReadModelView]):
         with self._event(tracking) as db:
             subject = self.aggregates.get(db, domain_event.originator_id)
             governance.member_changed(db, str(subject.subject), domain_event)
-            _timeline(db, domain_event, tracking, subject)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _charter_started(self, domain_event: Charter.CharterStarted, tracking: Tracking) -> None:
         with self._event(tracking) as db:
             subject = governance.charter_started(db, self.aggregates, domain_event)
-            _timeline(db, domain_event, tracking, subject)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _charter(self, domain_event: Charter.CharterVersionAdopted, tracking: Tracking) -> None:
         with self._event(tracking) as db:
             subject = self.aggregates.get(db, domain_event.originator_id)
             governance.charter_adopted(db, subject.caisse, domain_event)
-            _timeline(db, domain_event, tracking, subject)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _opened(self, domain_event: Proposal.ProposalOpened, tracking: Tracking) -> None:
         with self._event(tracking) as db:
             subject = governance.opened(db, self.aggregates, domain_event)
-            _timeline(db, domain_event, tracking, subject)
+            _timeline(self.view, domain_event, tracking, subject)
 
     @process_event.register
     def _proposal(self, domain_event: Proposal.Event, tracking: Tracking) -> None:
         with self._event(tracking) as db:
             subject = self.aggregates.get(db, domain_event.originator_id)
-            pid = str(domain_event.originator_id)
+            pid = subject.id or str(domain_event.originator_id)
             governance.proposal_changed(db, subject, pid, domain_event)
             if isinstance(domain_event, Proposal.ProposalAmended):
                 subject = self.aggregates.relabel(
                     db, domain_event.originator_id, subject, domain_event.title
                 )
-            _timeline(db, domain_event, tracking, subject)
+            _timeline(self.view, domain_event, tracking, subject)
 
     def _new(self, db: sqlite_utils.Database, event: Any, subject: Subject) -> Subject:
         return self.aggregates.add(db, event.originator_id, subject, utc(event.timestamp))
 
-    def _event(self, tracking: Tracking) -> Any:
-        return _Guarded(self, tracking)
+    def _event(self, tracking: Tracking) -> AbstractContextManager[sqlite_utils.Database]:
+        return self.view.event(tracking)
 
     def _place(self, db: sqlite_utils.Database, event: Any) -> Subject:
         return self.aggregates.get(db, event.originator_id)
 
-    def _place_done(
-        self, db: sqlite_utils.Database, event: Any, tracking: Tracking, subject: Subject
-    ) -> None:
-        places.touched(db, str(subject.subject), utc(event.timestamp))
-        _timeline(db, event, tracking, subject)
+
+INSERT_TIMELINE = (
+    "INSERT INTO timeline (seq, at, caisse, aggregate, aggregate_id, version, subject, label, "
+    "event, title_fr, title_en, detail_fr, detail_en, actor, role, decision) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
-class _Guarded:
-    """The view's per-event transaction; a failure also drops the projection's caches."""
-
-    def __init__(self, projection: RegistryProjection, tracking: Tracking) -> None:
-        self._projection = projection
-        self._cm = projection.view.event(tracking)
-
-    def __enter__(self) -> sqlite_utils.Database:
-        return self._cm.__enter__()
-
-    def __exit__(self, *exc: Any) -> bool | None:
-        if exc[0] is not None:
-            self._projection.aggregates.forget()
-        return self._cm.__exit__(*exc)
-
-
-def _timeline(db: sqlite_utils.Database, event: Any, tracking: Tracking, subject: Subject) -> None:
-    info = _describe(event)
-    name = info["event"]
-    title_fr, title_en = info["title_fr"], info["title_en"]
+def _timeline(view: ReadModelView, event: Any, tracking: Tracking, subject: Subject) -> None:
+    name = type(event).__name__
     if name in TITLES:
         title_fr, title_en = TITLES[name]
         detail_fr, detail_en = _governance_detail(event)
+        actor, role = getattr(event, "actor", None), getattr(event, "role", None)
+        decision = getattr(event, "decision", None)
     else:
+        info = _describe(event)
+        title_fr, title_en = info["title_fr"], info["title_en"]
         detail_fr, detail_en = info["detail_fr"], info["detail_en"]
-    db.execute(
-        "INSERT INTO timeline (seq, at, caisse, aggregate, aggregate_id, version, subject, "
-        "label, event, title_fr, title_en, detail_fr, detail_en, actor, role, decision) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        actor, role, decision = info["actor"], info["role"], info["decision"]
+    view.append(
+        INSERT_TIMELINE,
         [
             tracking.notification_id,
             utc(event.timestamp),
             subject.caisse,
             subject.aggregate,
-            str(event.originator_id),
+            subject.id or str(event.originator_id),
             event.originator_version,
             subject.subject,
             subject.label,
@@ -250,9 +240,9 @@ def _timeline(db: sqlite_utils.Database, event: Any, tracking: Tracking, subject
             title_en,
             detail_fr,
             detail_en,
-            actor_key(info["actor"], info["role"], subject.caisse),
-            info["role"],
-            info["decision"],
+            actor_key(actor, role, subject.caisse),
+            role,
+            decision,
         ],
     )
 

@@ -19,20 +19,21 @@ from registry.readmodels.common import utc
 from registry.readmodels.runner import catch_up, views_path
 
 AS_OF_SQL = """
-SELECT i.siret, p.caisse, d.name, d.kind, d.quartier, d.street, d.postcode, d.city,
-       d.peasant_share, i.status, i.status_fr, i.status_en, i.reason, i.decision,
-       i.valid_from AS since, i.criteria_version AS approved_under, i.coverage_rate,
+SELECT p.siret, p.caisse, d.name, d.kind, d.quartier, d.street, d.postcode, d.city,
+       d.peasant_share, s.status, s.status_fr, s.status_en, s.reason, s.decision,
+       s.valid_from AS since, s.criteria_version AS approved_under, s.coverage_rate,
        e.criteria_version AS evaluated_under, e.verdict, e.score, e.summary_fr, e.summary_en,
-       e.at AS evaluated_at, d.declaration
-FROM status_intervals i
-JOIN places p ON p.siret = i.siret
-JOIN declarations d ON d.siret = i.siret AND d.valid_from <= :at
-     AND (d.valid_to IS NULL OR d.valid_to > :at)
-LEFT JOIN evaluations e ON e.siret = i.siret AND e.seq =
-     (SELECT MAX(seq) FROM evaluations WHERE siret = i.siret AND at <= :at)
-WHERE i.valid_from <= :at AND (i.valid_to IS NULL OR i.valid_to > :at)
-  AND (:caisse IS NULL OR p.caisse = :caisse) AND (:siret IS NULL OR i.siret = :siret)
-ORDER BY p.applied_at, i.siret
+       e.at AS evaluated_at, e.seq AS evaluation_seq, d.declaration
+FROM places p
+JOIN status_changes s ON s.siret = p.siret AND s.seq =
+     (SELECT MAX(seq) FROM status_changes WHERE siret = p.siret AND valid_from <= :at)
+JOIN declarations d ON d.siret = p.siret AND d.seq =
+     (SELECT MAX(seq) FROM declarations WHERE siret = p.siret AND valid_from <= :at)
+LEFT JOIN evaluations e ON e.siret = p.siret AND e.seq =
+     (SELECT MAX(seq) FROM evaluations WHERE siret = p.siret AND at <= :at)
+WHERE p.applied_at <= :at AND (:caisse IS NULL OR p.caisse = :caisse)
+  AND (:siret IS NULL OR p.siret = :siret)
+ORDER BY p.applied_at, p.siret
 """
 
 PLACE_FIELDS = (
@@ -139,12 +140,13 @@ def place_as_of(db: sqlite_utils.Database, siret: str, at: datetime) -> dict[str
         place["declaration"] = json.loads(row["declaration"])
         evaluation = rows(
             db,
-            "SELECT results, missing FROM evaluations WHERE siret = ? AND at <= ? "
+            "SELECT seq, outcomes, missing FROM evaluations WHERE siret = ? AND at <= ? "
             "ORDER BY seq DESC LIMIT 1",
             [siret, utc(at)],
         )
         if evaluation and place["evaluation"] is not None:
-            place["evaluation"]["results"] = json.loads(evaluation[0]["results"])
+            place["evaluation"]["seq"] = evaluation[0]["seq"]
+            place["evaluation"]["outcomes"] = json.loads(evaluation[0]["outcomes"])
             place["missing"] = json.loads(evaluation[0]["missing"])
         return place
     return None
@@ -152,13 +154,7 @@ def place_as_of(db: sqlite_utils.Database, siret: str, at: datetime) -> dict[str
 
 def status(db: sqlite_utils.Database, siret: str) -> dict[str, Any] | None:
     """A place's current status and why, by SIRET."""
-    found = rows(
-        db,
-        "SELECT siret, caisse, name, kind, quartier, status, status_fr, status_en, reason, "
-        "decision, since, approved_under, coverage_rate, criteria_version, summary_fr, "
-        "summary_en FROM places WHERE siret = ?",
-        [siret],
-    )
+    found = rows(db, "SELECT * FROM place_status WHERE siret = ?", [siret])
     return found[0] if found else None
 
 

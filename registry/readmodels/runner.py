@@ -17,7 +17,7 @@ from registry.application import Registry
 from registry.config import Settings
 from registry.errors import RegistryError
 from registry.readmodels.projection import RegistryProjection
-from registry.readmodels.view import CatchUpView, ReadModelView
+from registry.readmodels.view import CatchUpView, ReadModelView, RebuildView
 
 VIEWS_FILE = "views.sqlite3"
 Progress = Callable[[int, int], None]
@@ -101,9 +101,10 @@ def catch_up(
     progress: Progress | None = None,
     views: Path | None = None,
     timeout: float = 3600.0,
+    view_class: type[ReadModelView] = CatchUpView,
 ) -> int:
     """Bring the read models up to the last stored event; the number of events applied."""
-    runner = follow(settings, views, CatchUpView)
+    runner = follow(settings, views, view_class)
     try:
         start = runner.view.max_tracking_id(runner.app_name) or 0
         target = _last_relevant(runner.app, start)
@@ -120,7 +121,7 @@ def rebuild(settings: Settings, progress: Progress | None = None) -> int:
     final = views_path(settings)
     fresh = final.with_name(final.name + ".rebuild")
     _remove(fresh)
-    count = catch_up(settings, progress, views=fresh)
+    count = catch_up(settings, progress, views=fresh, view_class=RebuildView)
     _remove(final)
     os.replace(fresh, final)
     return count
@@ -133,11 +134,11 @@ def _wait(
     total = max(target - start, 0)
     while True:
         try:
-            runner.wait(target, timeout=0.25)
+            runner.wait(target, timeout=1.0)
         except TimeoutError:
             if time.monotonic() > deadline:
                 raise
-            # Group commit: whatever is complete becomes durable, at least four times a second.
+            # Group commit: whatever is complete becomes durable, at least once a second.
             runner.view.flush()
             if progress is not None:
                 done = (runner.view.max_tracking_id(runner.app_name) or start) - start

@@ -16,9 +16,9 @@ from registry.clock import PARIS, parse_moment
 from registry.config import Settings
 from registry.demo import load_demo
 from registry.governance.service import Governance
+from registry.readmodels import api
 from registry.readmodels import projection as projection_module
 from registry.readmodels.queries import (
-    place_as_of,
     replay_as_of,
     search_timeline,
     status,
@@ -120,10 +120,12 @@ def test_the_criteria_in_force_on_1_march_and_why_each_place_stood_where_it_did(
         assert replay["criteria"]["paris-14e"]["version"] == "2025-1"
         approved = [p for p in replay["places"] if p["status"] == "conventionne"]
         assert approved and all(p["reason"] and p["evaluation"] for p in approved)
-        one = place_as_of(db, approved[0]["siret"], parse_moment("2025-03-01"))
-        assert one is not None
-        assert {r["key"] for r in one["evaluation"]["results"]} >= {"agriculture_paysanne"}
-        assert all(r["explanation_fr"] for r in one["evaluation"]["results"])
+    one = api.place_as_of(settings, approved[0]["siret"], parse_moment("2025-03-01"))
+    assert one is not None and one["status"] == "conventionne"
+    results = one["evaluation"]["results"]
+    assert {r["key"] for r in results} >= {"agriculture_paysanne", "proximite"}
+    assert all(r["explanation_fr"] and r["outcome"] for r in results)
+    assert set(one["evaluation"]["outcomes"]) == {r["key"] for r in results}
 
 
 def test_each_event_is_applied_exactly_once(settings: Settings, demo: GovernedRegistry) -> None:
@@ -148,8 +150,8 @@ def test_a_crash_midway_resumes_where_it_stopped_and_matches_a_full_rebuild(
     total = demo.recorder.max_notification_id()
     write_timeline = projection_module._timeline
 
-    def crash_at_150(db: Any, event: Any, tracking: Tracking, subject: Any) -> None:
-        write_timeline(db, event, tracking, subject)
+    def crash_at_150(view: Any, event: Any, tracking: Tracking, subject: Any) -> None:
+        write_timeline(view, event, tracking, subject)
         if tracking.notification_id == 150:
             raise RuntimeError("power cut")  # after the event's writes, before any commit
 
@@ -205,6 +207,9 @@ def test_whatif_lists_who_would_lose_approval_under_another_version_with_reasons
     assert result["losses"], "the March 2025 revision raised the peasant share threshold"
     for loss in result["losses"]:
         assert loss["status"] == "conventionne" and loss["verdict"] == "refused"
-        assert any(c["required"] and c["explanation_fr"] for c in loss["criteria_not_met"])
+        assert loss["summary_fr"].startswith("Critères 2025-1")
+        assert loss["criteria_not_met"] and all(
+            c["explanation_fr"] for c in loss["criteria_not_met"]
+        )
         assert demo.evaluate_place(loss["siret"], "2025-1", december.date()).verdict == "refused"
     assert same["losses"] == [] and same["gains"] == []
