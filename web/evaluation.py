@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -57,9 +57,34 @@ def index() -> ResponseReturnValue:
 
 
 def replay_at(day: date) -> dict[str, Any]:
-    """Every place and the criteria in force as they stood at the end of a day."""
+    """Every place and the criteria in force as they stood at the end of a day.
+
+    Read from the read models (views.sqlite3) when the registry has them, else rebuilt from
+    each place's events.
+    """
+    try:
+        from registry.readmodels import api as readmodels
+    except ImportError:
+        return replay_from_events(day)
     registry = store.registry()
-    moment = parse_moment(day.isoformat())
+    found = readmodels.replay_as_of(current_app.config["REGISTRY_SETTINGS"], _end_of(day))
+    caisses = [
+        {"caisse": registry.caisse(slug), "criteria": found["criteria"].get(slug)}
+        for slug in found["caisses"]
+    ]
+    places = sorted(found["places"], key=lambda v: str(v["name"]).casefold())
+    approved = [p for p in places if p["status"] == Status.APPROVED.value]
+    return {"day": day, "caisses": caisses, "places": places, "approved": approved}
+
+
+def _end_of(day: date) -> datetime:
+    return parse_moment(day.isoformat())
+
+
+def replay_from_events(day: date) -> dict[str, Any]:
+    """The same, rebuilt from each place's and criteria set's own events."""
+    registry = store.registry()
+    moment = _end_of(day)
     caisses = []
     for caisse in registry.caisses():
         criteria = registry.criteria_set(caisse.slug, moment).in_force(day, moment)
@@ -128,7 +153,7 @@ def what_if() -> ResponseReturnValue:
 def export_rows(day: date) -> list[dict[str, Any]]:
     """The approved places at the end of a day, flat, for payment systems and analysis."""
     rows = []
-    for view in replay_at(day)["approved"]:
+    for view in replay_from_events(day)["approved"]:
         address = view["declaration"].get("address") or {}
         rows.append(
             {

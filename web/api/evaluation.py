@@ -37,11 +37,16 @@ def replay() -> Any:
     return {
         "date": found["day"].isoformat(),
         "criteria_in_force": {
-            c["caisse"].slug: c["criteria"].version if c["criteria"] else None
-            for c in found["caisses"]
+            c["caisse"].slug: _version_name(c["criteria"]) for c in found["caisses"]
         },
         "places": found["places"],
     }
+
+
+def _version_name(criteria: Any) -> str | None:
+    if criteria is None:
+        return None
+    return str(criteria["version"] if isinstance(criteria, dict) else criteria.version)
 
 
 @endpoint(

@@ -131,12 +131,29 @@ class DecisionIn(BaseModel):
     decision: str = Field(min_length=1, max_length=200, description="Réunion ou proposition")
 
 
+class ReplayPlaceOut(Out):
+    """A place as it stood at a moment, and why."""
+
+    siret: str
+    name: str
+    kind: str
+    caisse: str
+    quartier: str | None
+    status: str
+    reason: str
+    decision: str
+    since: str
+    approved_under: str | None
+    coverage_rate: float
+    evaluation: dict[str, Any] | None
+
+
 class ReplayOut(Out):
     """The registry as it stood at the end of a day."""
 
     date: str
     criteria_in_force: dict[str, str | None]
-    places: list[PlaceDetailOut]
+    places: list[ReplayPlaceOut]
 
 
 class WhatIfRow(Out):

@@ -1,0 +1,53 @@
+"""Evaluators replay the registry at a date, simulate another version, read indicators, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask.testing import FlaskClient
+
+from registry.roles import Role
+
+
+def test_the_registry_replays_as_it_stood_at_the_end_of_a_day(login_as) -> None:
+    client: FlaskClient = login_as(Role.EVALUATOR)
+    page = client.get("/evaluation/rejouer?date=2024-12-31").get_data(as_text=True)
+    assert "version 2024-1" in page and "Cantine de quartier Montsouris" not in page
+    assert "Épicerie Le Panier de Plaisance" in page
+    today = client.get("/evaluation/rejouer").get_data(as_text=True)
+    assert "version 2025-1" in today and "Cantine de quartier Montsouris" in today
+
+
+def test_a_bad_replay_date_is_said_next_to_the_field(login_as) -> None:
+    page = login_as(Role.EVALUATOR).get("/evaluation/rejouer?date=hier").get_data(as_text=True)
+    assert 'id="date-error"' in page and "Date invalide" in page and 'value="hier"' in page
+
+
+def test_what_if_evaluates_every_active_place_under_a_version(login_as) -> None:
+    client: FlaskClient = login_as(Role.EVALUATOR)
+    page = client.get("/evaluation/simulation?version=2024-1").get_data(as_text=True)
+    assert "Sous la version 2024-1" in page and "changeraient de statut" in page
+    bad = client.get("/evaluation/simulation?version=1999").get_data(as_text=True)
+    assert 'id="version-error"' in bad
+
+
+def test_indicators_come_with_charts_and_their_figures(login_as) -> None:
+    client: FlaskClient = login_as(Role.OBSERVER)
+    page = client.get("/evaluation/indicateurs").get_data(as_text=True)
+    assert page.count('<img class="chart"') == 4 and "Les chiffres" in page
+    chart = client.get("/evaluation/indicateurs/evolution.png")
+    assert chart.mimetype == "image/png" and chart.data.startswith(b"\x89PNG")
+    assert client.get("/evaluation/indicateurs/nothing.png").status_code == 404
+
+
+def test_the_export_lists_approved_places_at_a_date_as_csv_and_json(login_as) -> None:
+    client: FlaskClient = login_as(Role.EVALUATOR)
+    response = client.get("/evaluation/exports/lieux-conventionnes.csv?date=2025-12-31")
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert rows and {"siret", "name", "street", "postcode", "coverage_rate"} <= set(rows[0])
+    data = client.get("/evaluation/exports/lieux-conventionnes.json?date=2025-12-31").get_json()
+    assert [p["siret"] for p in data["places"]] == [r["siret"] for r in rows]
+    assert client.get("/evaluation/exports/lieux-conventionnes.xls").status_code == 404
