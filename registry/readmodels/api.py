@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from policies.criteria import CriteriaVersion, parse_criteria_version
@@ -22,8 +23,12 @@ from registry.readmodels.runner import Progress, catch_up, rebuild, views_path
 
 __all__ = [
     "catch_up",
-    "views_path",
+    "charts",
+    "export",
+    "indicators",
     "place_as_of",
+    "views_path",
+    "write_charts",
     "rebuild",
     "replay_as_of",
     "search_timeline",
@@ -74,6 +79,41 @@ def whatif(
             raw = criteria.model_dump() if isinstance(criteria, CriteriaVersion) else criteria
             version, draft = check_version(parse_criteria_version(raw)), True
         return whatif_module.whatif(db, version, at or now(), draft)
+
+
+def indicators(
+    settings: Settings, at: datetime | None = None, caisse: str | None = None
+) -> dict[str, Any]:
+    """The indicators defined up front, at a moment."""
+    from registry.readmodels.indicators import indicators as compute
+
+    with queries.views(settings) as db:
+        return compute(db, at or now(), caisse)
+
+
+def charts(data: dict[str, Any], fmt: str = "svg", lang: str = "fr") -> dict[str, bytes]:
+    """The indicators' charts (SVG or PNG bytes), by name, for the web to embed."""
+    from registry.readmodels.charts import charts as draw
+
+    return draw(data, fmt, lang)
+
+
+def write_charts(data: dict[str, Any], directory: Path, fmt: str = "svg") -> list[Path]:
+    """Write the indicators' charts to files; their paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in charts(data, fmt).items():
+        path = directory / f"{name}.{fmt}"
+        path.write_bytes(content)
+        written.append(path)
+    return written
+
+
+def export(settings: Settings, directory: Path, at: datetime | None = None) -> Path:
+    """A complete export in `directory` (which must not exist or be empty)."""
+    from registry.readmodels.export import export as write
+
+    return write(settings, directory, at or now())
 
 
 def search_timeline(

@@ -114,7 +114,7 @@ def proposal_changed(db: sqlite_utils.Database, subject: Subject, pid: str, e: A
 def _closed(
     db: sqlite_utils.Database, subject: Subject, pid: str, e: Proposal.ProposalClosed, at: str
 ) -> None:
-    tally = _pseudonymise_tally(e.tally, subject.caisse)
+    tally = pseudonymise_tally(e.tally, subject.caisse)
     electorate = len(e.electorate)
     participants = int(e.tally.get("participants", 0) or 0)
     counted = int(e.tally.get("electorate", electorate) or electorate)
@@ -140,17 +140,17 @@ def _closed(
     )
 
 
-def _pseudonymise_tally(value: Any, caisse: str | None) -> Any:
+def pseudonymise_tally(value: Any, caisse: str | None) -> Any:
     """The tally with every member's pseudonym replaced by its key."""
     if isinstance(value, dict):
         return {
             k: (
                 actor_key(v, "membre", caisse)
                 if k == "member" and isinstance(v, str) and v != "réunion"
-                else _pseudonymise_tally(v, caisse)
+                else pseudonymise_tally(v, caisse)
             )
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_pseudonymise_tally(v, caisse) for v in value]
+        return [pseudonymise_tally(v, caisse) for v in value]
     return value
