@@ -1,0 +1,30 @@
+"""The registry's benchmark: python -m bench.bench_registry [--places N] [--events M] [--json].
+
+The same as `ssa-registry bench`; see registry/benchmark.py for what each figure measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from registry.benchmark import check_size, print_table, run
+
+
+def main() -> None:
+    """Parse the options, run the benchmark, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--places", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--json", action="store_true", help="a JSON list of figures")
+    args = parser.parse_args()
+    check_size(args.places, args.events)
+    figures = run(args.places, args.events)
+    if args.json:
+        print(json.dumps([f.as_dict() for f in figures], indent=2))
+    else:
+        print_table(figures)
+
+
+if __name__ == "__main__":
+    main()
