@@ -1,0 +1,30 @@
+"""What-if evaluates each place exactly as the registry's engine does."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from policies.engine import check_version, evaluate
+from policies.seed import SEED_VERSIONS
+from registry.declaration import parse_declaration
+from registry.demo_places import all_declarations
+from registry.readmodels.whatif import Evaluator, is_draft_path
+
+
+@pytest.mark.parametrize("version", SEED_VERSIONS, ids=lambda v: v.version)
+def test_the_whatif_evaluator_gives_the_engines_result_for_every_demo_place(
+    version: object,
+) -> None:
+    checked = check_version(version)  # type: ignore[arg-type]
+    fast = Evaluator(checked)
+    day = date(2025, 6, 1)
+    for raw in all_declarations():
+        declaration = parse_declaration(raw)
+        assert fast(declaration, day) == evaluate(declaration, checked, day)
+
+
+def test_a_criteria_argument_is_a_file_when_it_looks_like_one() -> None:
+    assert is_draft_path("projet.json") and is_draft_path("drafts/v3")
+    assert not is_draft_path("2025-1")
