@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.declaration import Declaration
+from registry.declaration import Declaration, field_label
 
 
 class Outcome(StrEnum):
@@ -55,10 +55,11 @@ class Finding(BaseModel):
 def missing_facts(*names: str) -> Finding:
     """A 'to the collective' finding that names the facts the declaration lacks."""
     listed = ", ".join(names)
+    labels = " ; ".join(field_label(name) for name in names)
     return Finding(
         outcome=Outcome.TO_COLLECTIVE,
         missing=names,
-        explanation_fr=f"Information manquante dans la déclaration : {listed}. "
+        explanation_fr=f"Information manquante dans la déclaration : {labels}. "
         "Le collectif examinera ce critère.",
         explanation_en=f"Missing from the declaration: {listed}. "
         "The collective will examine this criterion.",

@@ -209,19 +209,21 @@ class Declaration(Frozen):
     name: str = Field(min_length=1, max_length=200, description="Nom")
     siret: str = Field(description="SIRET (14 chiffres)")
     caisse: str = Field(default="paris-14e", pattern=r"^[a-z0-9-]{2,60}$", description="Caisse")
-    address: Address
-    coordinates: Coordinates | None = None
+    address: Address = Field(description="Adresse")
+    coordinates: Coordinates | None = Field(
+        default=None, description="Position (latitude, longitude)"
+    )
     quartier: str | None = Field(default=None, max_length=100, description="Quartier")
     product_categories: tuple[ProductCategory, ...] = Field(
         default=(), description="Catégories d'aliments proposées"
     )
-    supply: Supply = Supply()
+    supply: Supply = Field(default=Supply(), description="Approvisionnement")
     opening_hours: tuple[OpeningSlot, ...] = Field(default=(), description="Horaires")
-    accessibility: Accessibility = Accessibility()
+    accessibility: Accessibility = Field(default=Accessibility(), description="Accessibilité")
     payment_means: tuple[PaymentMeans, ...] = Field(default=(), description="Moyens de paiement")
-    business: Business = Business()
-    commitments: Commitments = Commitments()
-    farm: Farm | None = None
+    business: Business = Field(default=Business(), description="Activité")
+    commitments: Commitments = Field(default=Commitments(), description="Engagements")
+    farm: Farm | None = Field(default=None, description="La ferme (producteurs)")
     contact_email: str | None = Field(
         default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="Courriel"
     )
@@ -248,6 +250,27 @@ class Declaration(Frozen):
         if self.kind is PlaceKind.PRODUCTEUR and self.farm is None:
             raise ValueError("un producteur doit décrire sa ferme (champ « farm »)")
         return self
+
+
+def field_label(path: str) -> str:
+    """The French description of a declaration field, such as 'supply.peasant_share'."""
+    model: Any = Declaration
+    label = path
+    for part in path.split("."):
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return path
+        info = fields[part]
+        label = info.description or part
+        model = _inner_model(info.annotation)
+    return f"{label[0].lower()}{label[1:]}" if label else path
+
+
+def _inner_model(annotation: Any) -> Any:
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
 
 
 def normalise_siret(value: Any) -> str:

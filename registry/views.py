@@ -6,6 +6,7 @@ from typing import Any
 
 from policies.criteria import CriteriaVersion
 from registry.clock import paris
+from registry.declaration import field_label
 from registry.domain.places import STATUS_LABELS, Place
 
 
@@ -35,6 +36,7 @@ def place_view(place: Place, detail: bool = False) -> dict[str, Any]:
         view["missing"] = sorted(
             {m for r in (evaluation or {}).get("results", []) for m in r.get("missing", [])}
         )
+        view["missing_fr"] = [field_label(m) for m in view["missing"]]
     return view
 
 

@@ -123,7 +123,7 @@ def status(ctx: Context, siret: str, as_json: bool) -> None:
             need = "obligatoire" if result["required"] else f"pondéré ×{result['weight']:g}"
             click.echo(f"  {mark} {result['key']} ({need}) : {result['explanation_fr']}")
     if view["missing"]:
-        click.echo(f"À compléter : {', '.join(view['missing'])}")
+        click.echo(f"À compléter : {' ; '.join(view['missing_fr'])}")
 
 
 @main.command()
