@@ -8,7 +8,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from eventsourcing.persistence import ApplicationRecorder, ListenNotifySubscription, Subscription
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    ListenNotifySubscription,
+    Subscription,
+)
 from eventsourcing.projection import ProjectionRunner
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
@@ -103,7 +108,27 @@ def catch_up(
     timeout: float = 3600.0,
     view_class: type[ReadModelView] = CatchUpView,
 ) -> int:
-    """Bring the read models up to the last stored event; the number of events applied."""
+    """Bring the read models up to the last stored event; the number of events applied.
+
+    If another process (the web interface, another command) applied some of the same events
+    first, this one's batch is refused whole and it starts again after theirs.
+    """
+    for attempt in range(3):
+        try:
+            return _catch_up(settings, progress, views, timeout, view_class)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return 0
+
+
+def _catch_up(
+    settings: Settings,
+    progress: Progress | None,
+    views: Path | None,
+    timeout: float,
+    view_class: type[ReadModelView],
+) -> int:
     runner = follow(settings, views, view_class)
     try:
         start = runner.view.max_tracking_id(runner.app_name) or 0
