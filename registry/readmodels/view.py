@@ -155,7 +155,7 @@ class ReadModelView(SQLiteTrackingRecorder):
                 writer.execute("PRAGMA synchronous=NORMAL")
             else:
                 writer.execute("PRAGMA synchronous=OFF")
-                writer.execute("PRAGMA wal_autocheckpoint=0")
+                writer.execute("PRAGMA wal_autocheckpoint=10000")
             writer.execute("PRAGMA cache_size=-65536")
             self._writer = writer
         return self._writer
