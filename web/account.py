@@ -111,6 +111,15 @@ def index() -> ResponseReturnValue:
         elif action == "revoke":
             accounts.revoke_token(current_user.login)
             flash(_("Le jeton d'API est révoqué."), "info")
+        elif action == "delete":
+            if accounts.authenticate(current_user.login, request.form.get("confirm", "")) is None:
+                errors["confirm"] = _("Mot de passe actuel incorrect.")
+            else:
+                login = current_user.login
+                logout_user()
+                accounts.delete(login)
+                flash(_("Votre compte est supprimé. Votre histoire publique reste."), "info")
+                return redirect(url_for("index"))
         elif action == "password":
             if accounts.authenticate(current_user.login, request.form.get("current", "")) is None:
                 errors["current"] = _("Mot de passe actuel incorrect.")

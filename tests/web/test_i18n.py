@@ -10,7 +10,11 @@ from web import catalogue
 
 
 def test_every_french_text_has_an_english_translation() -> None:
-    assert catalogue.missing() == []
+    missing = catalogue.missing()
+    assert missing == [], (
+        "Run `python -m web.catalogue`, translate the new entries of "
+        f"web/translations/en/LC_MESSAGES/messages.po, run it again: {missing}"
+    )
 
 
 def test_the_compiled_catalogue_matches_the_po_file() -> None:

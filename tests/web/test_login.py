@@ -143,3 +143,27 @@ def test_the_secret_key_is_kept_in_the_data_folder(web_settings, monkeypatch) ->
     third = create_app({"REGISTRY_SETTINGS": web_settings})
     assert third.secret_key == "from-the-environment"
     store.close(third)
+
+
+def test_a_person_erases_their_account_with_their_password(client: FlaskClient) -> None:
+    log_in(client, "observateur")
+    wrong = post_form(client, "/compte", {"action": "delete", "confirm": "non"}, form_url="/compte")
+    assert wrong.status_code == 400 and 'id="confirm-error"' in wrong.get_data(as_text=True)
+    done = post_form(
+        client,
+        "/compte",
+        {"action": "delete", "confirm": PASSWORDS["observateur"]},
+        form_url="/compte",
+    )
+    assert done.status_code == 302
+    assert client.application.extensions["ssa_accounts"].get("observateur") is None
+    assert client.get("/compte").status_code == 302
+
+
+def test_after_login_the_next_page_stays_on_this_site(client: FlaskClient) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/connexion?next=https://example.org/",
+        data={"login": "membre", "password": PASSWORDS["membre"], "csrf_token": token},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/propositions/"
