@@ -47,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from web import (
         account,
         api,
+        charter,
         criteria,
         decisions,
         directory,
@@ -70,6 +71,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         shop,
         proposals,
         proposing,
+        charter,
         members,
         decisions,
         evaluation,

@@ -20,6 +20,7 @@ PUBLIC = {
     "version": "/criteres/2025-1",
     "historique": "/historique/?page=2",
     "propositions": "/propositions/",
+    "charte": "/charte/",
     "connexion": "/connexion",
     "inscription": "/inscription",
 }

@@ -33,6 +33,7 @@ MATRIX: list[tuple[str, str, frozenset[object]]] = [
     ("GET", "/historique/", EVERYONE),
     ("GET", "/propositions/", EVERYONE),
     ("GET", "/propositions/{p}", EVERYONE),
+    ("GET", "/charte/", EVERYONE),
     ("GET", "/connexion", EVERYONE),
     ("POST", "/connexion", EVERYONE),
     ("GET", "/inscription", EVERYONE),

@@ -260,3 +260,9 @@ def test_a_facilitator_records_a_decision_of_the_collective(client: FlaskClient)
 def test_the_id_of_something_else_is_not_a_proposal(client: FlaskClient) -> None:
     place = registry(client).place("81400140000013")
     assert client.get(f"/propositions/{place.id}").status_code == 404
+
+
+def test_the_charter_says_who_decides_and_how(client: FlaskClient) -> None:
+    page = client.get("/charte/").get_data(as_text=True)
+    assert "Charte de gouvernance" in page and "Modes permis" in page and "Quorum" in page
+    assert "révision des critères" in page.lower()
