@@ -10,7 +10,7 @@ from policies.engine import check_version, evaluate
 from policies.seed import SEED_VERSIONS
 from registry.declaration import parse_declaration
 from registry.demo_places import all_declarations
-from registry.readmodels.whatif import Evaluator, is_draft_path
+from registry.readmodels.whatif import Evaluator, StoredDeclaration, is_draft_path
 
 
 @pytest.mark.parametrize("version", SEED_VERSIONS, ids=lambda v: v.version)
@@ -28,3 +28,10 @@ def test_the_whatif_evaluator_gives_the_engines_result_for_every_demo_place(
 def test_a_criteria_argument_is_a_file_when_it_looks_like_one() -> None:
     assert is_draft_path("projet.json") and is_draft_path("drafts/v3")
     assert not is_draft_path("2025-1")
+
+
+def test_a_stored_declaration_reads_back_exactly_as_it_was_validated() -> None:
+    for raw in all_declarations():
+        declaration = parse_declaration(raw)
+        stored = StoredDeclaration.model_validate_json(declaration.model_dump_json())
+        assert stored.model_dump() == declaration.model_dump()
