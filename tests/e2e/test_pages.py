@@ -60,7 +60,8 @@ def test_the_first_tab_reaches_the_skip_link_to_the_content(page: Any, server: s
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#contenu")
+    page.wait_for_url("**/annuaire/#contenu")
+    page.wait_for_function("document.activeElement.id === 'contenu'")
 
 
 def test_the_directory_filter_works_with_the_keyboard_alone(page: Any, server: str) -> None:
