@@ -15,7 +15,6 @@ from registry.application import Registry
 from registry.clock import PARIS, parse_moment
 from registry.config import Settings
 from registry.demo import load_demo
-from registry.governance.service import Governance
 from registry.readmodels import api
 from registry.readmodels import projection as projection_module
 from registry.readmodels.queries import (
@@ -29,12 +28,6 @@ from registry.readmodels.schema import TABLES
 from registry.readmodels.view import CatchUpView
 from registry.readmodels.whatif import resolve, whatif
 from registry.views import place_view
-
-
-class GovernedRegistry(Registry, Governance):
-    """The registry with its governance verbs, under the registry's own name and tables."""
-
-    name = "registry"
 
 
 def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -57,19 +50,17 @@ def search_all(settings: Settings, words: str) -> list[int]:
 
 
 @pytest.fixture
-def demo(settings: Settings) -> Iterator[GovernedRegistry]:
+def demo(settings: Settings) -> Iterator[Registry]:
     """The demo history with its governance, on the store under test."""
     settings.data.mkdir(parents=True, exist_ok=True)
-    app = GovernedRegistry(env=settings.event_store_env())
+    app = Registry(env=settings.event_store_env())
     load_demo(app, settings)
     app.demo_governance()
     yield app
     app.close()
 
 
-def test_every_place_in_the_views_matches_its_aggregate(
-    settings: Settings, demo: GovernedRegistry
-) -> None:
+def test_every_place_in_the_views_matches_its_aggregate(settings: Settings, demo: Registry) -> None:
     assert catch_up(settings) == demo.recorder.max_notification_id()
     with views(settings, up_to_date=False) as db:
         for place in demo.places():
@@ -82,7 +73,7 @@ def test_every_place_in_the_views_matches_its_aggregate(
 
 
 def test_the_registry_as_of_any_moment_matches_the_aggregates_then(
-    settings: Settings, demo: GovernedRegistry
+    settings: Settings, demo: Registry
 ) -> None:
     catch_up(settings)
     events = demo.recorder.select_notifications(1, 10_000)
@@ -103,7 +94,7 @@ def test_the_registry_as_of_any_moment_matches_the_aggregates_then(
 
 
 def test_before_the_first_event_the_registry_is_empty_not_an_error(
-    settings: Settings, demo: GovernedRegistry
+    settings: Settings, demo: Registry
 ) -> None:
     catch_up(settings)
     with views(settings, up_to_date=False) as db:
@@ -112,7 +103,7 @@ def test_before_the_first_event_the_registry_is_empty_not_an_error(
 
 
 def test_the_criteria_in_force_on_1_march_and_why_each_place_stood_where_it_did(
-    settings: Settings, demo: GovernedRegistry
+    settings: Settings, demo: Registry
 ) -> None:
     catch_up(settings)
     with views(settings, up_to_date=False) as db:
@@ -128,7 +119,7 @@ def test_the_criteria_in_force_on_1_march_and_why_each_place_stood_where_it_did(
     assert set(one["evaluation"]["outcomes"]) == {r["key"] for r in results}
 
 
-def test_each_event_is_applied_exactly_once(settings: Settings, demo: GovernedRegistry) -> None:
+def test_each_event_is_applied_exactly_once(settings: Settings, demo: Registry) -> None:
     catch_up(settings)
     before = dump(views_path(settings))
     assert catch_up(settings) == 0
@@ -145,7 +136,7 @@ def test_each_event_is_applied_exactly_once(settings: Settings, demo: GovernedRe
 
 
 def test_a_crash_midway_resumes_where_it_stopped_and_matches_a_full_rebuild(
-    settings: Settings, demo: GovernedRegistry, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, demo: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     total = demo.recorder.max_notification_id()
     write_timeline = projection_module._timeline
@@ -176,7 +167,7 @@ def test_rebuild_gives_identical_tables_to_views_kept_up_to_date_step_by_step(
     settings: Settings,
 ) -> None:
     settings.data.mkdir(parents=True, exist_ok=True)
-    app = GovernedRegistry(env=settings.event_store_env())
+    app = Registry(env=settings.event_store_env())
     try:
         runner = follow(settings)
         try:
@@ -196,7 +187,7 @@ def test_rebuild_gives_identical_tables_to_views_kept_up_to_date_step_by_step(
 
 
 def test_whatif_lists_who_would_lose_approval_under_another_version_with_reasons(
-    settings: Settings, demo: GovernedRegistry
+    settings: Settings, demo: Registry
 ) -> None:
     catch_up(settings)
     december = datetime(2024, 12, 1, 12, tzinfo=PARIS)

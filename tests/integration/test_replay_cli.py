@@ -16,7 +16,6 @@ from registry.application import Registry
 from registry.cli import main
 from registry.config import Settings
 from registry.demo import load_demo
-from registry.governance.service import Governance
 from registry.readmodels import export as export_module
 from registry.readmodels.dictionary import documented
 from registry.readmodels.schema import VIEWS
@@ -33,12 +32,6 @@ FIGURES = {
 }
 
 
-class GovernedRegistry(Registry, Governance):
-    """The registry with its governance verbs, under the registry's own name and tables."""
-
-    name = "registry"
-
-
 def run(runner: CliRunner, env: dict[str, str], *args: str) -> tuple[int, str, str]:
     result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
@@ -48,7 +41,7 @@ def run(runner: CliRunner, env: dict[str, str], *args: str) -> tuple[int, str, s
 def demo(settings: Settings, cli_env: dict[str, str]) -> Iterator[dict[str, str]]:
     """The demo history with its governance; the CLI's environment."""
     settings.data.mkdir(parents=True, exist_ok=True)
-    app = GovernedRegistry(env=settings.event_store_env())
+    app = Registry(env=settings.event_store_env())
     try:
         load_demo(app, settings)
         app.demo_governance()
