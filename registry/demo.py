@@ -40,7 +40,13 @@ def load_demo(app: Registry, settings: Settings | None = None) -> list[str]:
         _apply(app, raw, start + timedelta(days=10 * i))
     _life_events(app, declarations)
     governance = app.demo_governance()
-    return _summary(app) + governance
+    lines = _summary(app) + governance
+    if settings is not None:
+        from registry.accounts import create_demo_accounts
+
+        accounts = create_demo_accounts(settings)
+        lines.append("comptes de démonstration : " + ", ".join(a[0] for a in accounts))
+    return lines
 
 
 def _apply(app: Registry, raw: dict[str, Any], moment: datetime) -> None:
