@@ -54,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         evaluation,
         events,
+        indicators,
         members,
         places,
         proposals,
@@ -75,6 +76,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         members,
         decisions,
         evaluation,
+        indicators,
         api,
     ):
         app.register_blueprint(module.bp)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
+import zipfile
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 
 from registry.clock import local_date, now, parse_day, parse_moment
 from registry.domain.places import Place, Status
@@ -209,47 +211,27 @@ def export(fmt: str) -> ResponseReturnValue:
     )
 
 
-def _indicator_data() -> dict[str, list[tuple[str, int]]]:
-    from web.event_log import entries
-    from web.indicators import approved_over_time, counts
-    from web.labels import label
-
-    views = [place_view(p) for p in store.registry().places()]
-    approved = [v for v in views if v["status"] == Status.APPROVED.value]
-    return {
-        "statuts": [(label(k), n) for k, n in counts(views, "status")],
-        "types": [(label(k), n) for k, n in counts(approved, "kind")],
-        "quartiers": counts(approved, "quartier"),
-        "evolution": approved_over_time(entries()),
-    }
-
-
-CHART_TITLES = {
-    "statuts": _l("Lieux par statut"),
-    "types": _l("Lieux conventionnés par type"),
-    "quartiers": _l("Lieux conventionnés par quartier"),
-    "evolution": _l("Lieux conventionnés au début de chaque mois"),
-}
-
-
-@bp.get("/indicateurs")
+@bp.get("/exports/export-complet.zip")
 @role_required(*READERS)
-def indicators() -> ResponseReturnValue:
-    """Indicators as charts, each with its data as a table."""
-    return render_template(
-        "evaluation/indicators.html", data=_indicator_data(), titles=CHART_TITLES
+def full_export() -> ResponseReturnValue:
+    """The read models' complete export at a date (tables in CSV, JSON, SQLite, a dictionary)."""
+    from registry.readmodels import api as readmodels
+
+    errors: dict[str, str] = {}
+    day = _day("date", errors)
+    if errors:
+        return Response(json.dumps(errors, ensure_ascii=False), 400, mimetype="application/json")
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as work:
+        target = Path(work) / "export"
+        readmodels.export(current_app.config["REGISTRY_SETTINGS"], target, _end_of(day))
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(target.rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(target).as_posix())
+    name = f"registre-export-{day.isoformat()}.zip"
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-@bp.get("/indicateurs/<name>.png")
-@role_required(*READERS)
-def chart(name: str) -> ResponseReturnValue:
-    """One indicator's chart as a PNG image."""
-    from web.indicators import bar_chart, line_chart
-
-    data = _indicator_data()
-    if name not in data:
-        return Response("", 404)
-    title = str(CHART_TITLES[name])
-    png = line_chart(data[name], title) if name == "evolution" else bar_chart(data[name], title)
-    return Response(png, mimetype="image/png")

@@ -33,7 +33,12 @@ BY_ROLE = {
         "/decisions/",
         "/decisions/81400140000013",
     ],
-    "evaluateur": ["/evaluation/", "/evaluation/exports", "/evaluation/rejouer?date=2025-01-01"],
+    "evaluateur": [
+        "/evaluation/",
+        "/evaluation/exports",
+        "/evaluation/rejouer?date=2025-01-01",
+        "/evaluation/simulation?version=2024-1",
+    ],
 }
 
 

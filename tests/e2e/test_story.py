@@ -162,8 +162,8 @@ def test_a_producer_applies_members_revise_the_criteria_and_an_evaluator_replays
     page.goto(f"{base}/evaluation/simulation?version=2025-1")
     assert FARM in page.content()
     check_page(page, axe_source, "13-simulation")
-    page.goto(f"{base}/evaluation/indicateurs")
+    page.goto(f"{base}/evaluation/indicateurs/")
     check_page(page, axe_source, "14-indicateurs")
     assert re.search(
-        r'<img class="chart" src="/evaluation/indicateurs/statuts.png"', page.content()
+        r'<img class="chart" src="/evaluation/indicateurs/approved_by_kind.png"', page.content()
     )

@@ -68,10 +68,11 @@ MATRIX: list[tuple[str, str, frozenset[object]]] = [
     ("GET", "/evaluation/", READERS),
     ("GET", "/evaluation/rejouer", READERS),
     ("GET", "/evaluation/simulation", READERS),
-    ("GET", "/evaluation/indicateurs", READERS),
-    ("GET", "/evaluation/indicateurs/statuts.png", READERS),
+    ("GET", "/evaluation/indicateurs/", READERS),
+    ("GET", "/evaluation/indicateurs/approved_by_kind.png", READERS),
     ("GET", "/evaluation/exports", READERS),
     ("GET", "/evaluation/exports/lieux-conventionnes.csv", READERS),
+    ("GET", "/evaluation/exports/export-complet.zip", READERS),
 ]
 
 

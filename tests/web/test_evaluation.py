@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 from flask.testing import FlaskClient
 
@@ -32,11 +33,11 @@ def test_what_if_evaluates_every_active_place_under_a_version(login_as) -> None:
     assert 'id="version-error"' in bad
 
 
-def test_indicators_come_with_charts_and_their_figures(login_as) -> None:
+def test_indicators_come_with_their_definitions_and_charts(login_as) -> None:
     client: FlaskClient = login_as(Role.OBSERVER)
-    page = client.get("/evaluation/indicateurs").get_data(as_text=True)
-    assert page.count('<img class="chart"') == 4 and "Les chiffres" in page
-    chart = client.get("/evaluation/indicateurs/evolution.png")
+    page = client.get("/evaluation/indicateurs/").get_data(as_text=True)
+    assert page.count('<img class="chart"') == 6 and "Ce qui est mesuré, et comment" in page
+    chart = client.get("/evaluation/indicateurs/approved_by_kind.png")
     assert chart.mimetype == "image/png" and chart.data.startswith(b"\x89PNG")
     assert client.get("/evaluation/indicateurs/nothing.png").status_code == 404
 
@@ -51,3 +52,12 @@ def test_the_export_lists_approved_places_at_a_date_as_csv_and_json(login_as) ->
     data = client.get("/evaluation/exports/lieux-conventionnes.json?date=2025-12-31").get_json()
     assert [p["siret"] for p in data["places"]] == [r["siret"] for r in rows]
     assert client.get("/evaluation/exports/lieux-conventionnes.xls").status_code == 404
+
+
+def test_the_complete_export_downloads_as_a_zip(login_as) -> None:
+    client: FlaskClient = login_as(Role.EVALUATOR)
+    response = client.get("/evaluation/exports/export-complet.zip?date=2025-12-31")
+    assert response.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    assert "dictionnaire.md" in names and any(n.startswith("csv/") for n in names)
+    assert client.get("/evaluation/exports/export-complet.zip?date=demain").status_code == 400
