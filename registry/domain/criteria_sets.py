@@ -61,10 +61,14 @@ class CriteriaSet(Aggregate):
 
     def versions(self, published_by: datetime | None = None) -> list[CriteriaVersion]:
         """Published versions, optionally only those published by a moment."""
+        # Parsed once per aggregate instance: versions never change once published.
+        parsed: list[CriteriaVersion] = self.__dict__.setdefault("_parsed", [])
+        for raw in self.published[len(parsed) :]:
+            parsed.append(CriteriaVersion.model_validate(raw))
         return [
-            CriteriaVersion.model_validate(v)
-            for v in self.published
-            if published_by is None or self.published_on[str(v["version"])] <= published_by
+            v
+            for v in parsed
+            if published_by is None or self.published_on[v.version] <= published_by
         ]
 
     def get(self, name: str) -> CriteriaVersion:
