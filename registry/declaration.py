@@ -252,17 +252,23 @@ class Declaration(Frozen):
         return self
 
 
-def field_label(path: str) -> str:
-    """The French description of a declaration field, such as 'supply.peasant_share'."""
+def field_description(path: str) -> str | None:
+    """The model's own description of a declaration field, such as 'supply.peasant_share'."""
     model: Any = Declaration
-    label = path
+    description = None
     for part in path.split("."):
         fields = getattr(model, "model_fields", {})
         if part not in fields:
-            return path
+            return None
         info = fields[part]
-        label = info.description or part
+        description = info.description or part
         model = _inner_model(info.annotation)
+    return description
+
+
+def field_label(path: str) -> str:
+    """The French label of a declaration field, for sentences; the path if unknown."""
+    label = field_description(path)
     return f"{label[0].lower()}{label[1:]}" if label else path
 
 

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, gettext
 
+from registry.declaration import field_description
 from web.labels import label
 
 babel = Babel()
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
         number=format_number,
         percent=format_percent,
         label=label,
+        fact=fact,
         zip=lambda a, b: list(zip(a, b, strict=False)),
     )
     app.jinja_env.globals.update(lang=lang, pick=pick)
@@ -41,6 +43,12 @@ def select_locale() -> str:
     else:
         chosen = session.get("lang") or request.args.get("lang")
     return "en" if chosen == "en" else "fr_FR"
+
+
+def fact(path: str) -> str:
+    """A declaration field named in words, in the page's language."""
+    description = field_description(path)
+    return gettext(description) if description else path
 
 
 def lang() -> str:
