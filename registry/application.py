@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -28,6 +29,13 @@ class Registry(Governance, Application[UUID]):
     """Verbs of the conventionnement registry."""
 
     name = "registry"
+
+    def __init__(self, env: Any = None) -> None:
+        super().__init__(env)
+        # Criteria sets read on every command, kept in memory and brought up to date on each
+        # read: versions are only ever appended, and readers never mutate them.
+        self._criteria_memo: dict[str, CriteriaSet] = {}
+        self._criteria_lock = threading.Lock()
 
     # Store ------------------------------------------------------------------
 
@@ -94,10 +102,23 @@ class Registry(Governance, Application[UUID]):
             criteria_set_id(caisse), version=version
         )
 
+    def current_criteria(self, caisse: str) -> CriteriaSet:
+        """A caisse's criteria set as it stands, for reading only (never publish through it)."""
+        with self._criteria_lock:
+            memo = self._criteria_memo.get(caisse)
+            if memo is None:
+                self.caisse(caisse)
+                memo = self.repository.get(criteria_set_id(caisse))
+            else:
+                for event in self.repository.event_store.get(memo.id, gt=memo.version):
+                    event.mutate(memo)  # type: ignore[attr-defined]
+            self._criteria_memo[caisse] = memo
+            return memo
+
     def criteria_in_force(self, caisse: str, on: date | None = None) -> CriteriaVersion:
         """The criteria version in force on a date (today by default)."""
         day = on or local_date(now())
-        version = self.criteria_set(caisse).in_force(day)
+        version = self.current_criteria(caisse).in_force(day)
         if version is None:
             raise RegistryError("no_criteria_in_force", date=day.isoformat(), caisse=caisse)
         return version
@@ -214,7 +235,7 @@ class Registry(Governance, Application[UUID]):
         if version is None:
             criteria = self.criteria_in_force(place.caisse, day)
         else:
-            criteria = self.criteria_set(place.caisse).get(version)
+            criteria = self.current_criteria(place.caisse).get(version)
         return evaluate(place.parsed_declaration(), criteria, day)
 
     def reevaluate(self, caisse: str, by: Actor, at: datetime | None = None) -> list[str]:
@@ -245,7 +266,7 @@ class Registry(Governance, Application[UUID]):
         criteria: CriteriaVersion | None = None,
     ) -> None:
         day = local_date(at or now())
-        version = criteria or self.criteria_set(place.caisse).in_force(day)
+        version = criteria or self.current_criteria(place.caisse).in_force(day)
         if version is None:
             return
         result = evaluate(place.parsed_declaration(), version, day)
