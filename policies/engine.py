@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from policies.base import Finding, Outcome, Params, Policy
 from policies.catalogue import CATALOGUE
-from policies.criteria import CriteriaVersion
+from policies.criteria import CriteriaVersion, CriterionSpec
 from registry.declaration import Declaration, describe_errors
 from registry.errors import RegistryError
 
@@ -97,31 +98,75 @@ def verify_fingerprints(version: CriteriaVersion) -> None:
             raise RegistryError("policy_changed", policy=ref, expected=expected, actual=actual)
 
 
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A verdict and the findings behind it: an Evaluation before it is built as one.
+
+    Cheap to make, for questions over many places (what-if) that need the verdict of every
+    place but the whole evaluation of only a few.
+    """
+
+    version: CriteriaVersion
+    on: date
+    findings: tuple[tuple[CriterionSpec, Finding], ...]
+    score: float
+    verdict: Verdict
+    coverage_rate: float
+    summary_fr: str
+    summary_en: str
+
+    def evaluation(self) -> Evaluation:
+        """The whole evaluation, as recorded in an Evaluated event."""
+        results = tuple(
+            # A policy returns a validated Finding; tying it to its criterion adds fields
+            # taken from the checked version, so nothing needs validating again.
+            CriterionResult.model_construct(
+                **finding.__dict__,
+                key=spec.key,
+                policy=spec.policy,
+                required=spec.required,
+                weight=spec.weight,
+            )
+            for spec, finding in self.findings
+        )
+        # Built from validated parts by the rules of `judge`: constructed, not validated again.
+        return Evaluation.model_construct(
+            caisse=self.version.caisse,
+            criteria_version=self.version.version,
+            on=self.on,
+            fingerprints=dict(self.version.fingerprints),
+            results=results,
+            score=self.score,
+            verdict=self.verdict,
+            coverage_rate=self.coverage_rate,
+            summary_fr=self.summary_fr,
+            summary_en=self.summary_en,
+        )
+
+
 class Prepared:
     """A criteria version ready to run: fingerprints checked and parameters parsed once."""
 
     def __init__(self, version: CriteriaVersion) -> None:
         verify_fingerprints(version)
         self.version = version
-        self.steps: list[tuple[Any, Policy, Params]] = [
+        self.steps: list[tuple[CriterionSpec, Policy, Params]] = [
             (spec, get_policy(spec.policy), get_policy(spec.policy).parse_params(spec.params))
             for spec in version.criteria
         ]
 
+    def judge(self, declaration: Declaration, on: date) -> Judgement:
+        """Every criterion's finding and the verdict for one declaration on a date. Pure."""
+        findings = tuple(
+            (spec, policy.run(declaration, params, on)) for spec, policy, params in self.steps
+        )
+        return judge(self.version, findings, on)
+
     def evaluate(self, declaration: Declaration, on: date) -> Evaluation:
         """Evaluate one declaration on a date. Pure."""
-        rows = [
-            {
-                **policy.run(declaration, params, on).__dict__,
-                "key": spec.key,
-                "policy": spec.policy,
-                "required": spec.required,
-                "weight": spec.weight,
-            }
-            for spec, policy, params in self.steps
-        ]
-        # One validation of the whole evaluation, rather than one per criterion result.
-        return Evaluation.model_validate(_combined(self.version, rows, on))
+        return self.judge(declaration, on).evaluation()
+
+    __call__ = evaluate
 
 
 def prepare(version: CriteriaVersion) -> Prepared:
@@ -134,28 +179,25 @@ def evaluate(declaration: Declaration, version: CriteriaVersion, on: date) -> Ev
     return Prepared(version).evaluate(declaration, on)
 
 
-def _credit(row: dict[str, Any]) -> float:
+def _credit(finding: Finding) -> float:
     """A weighted criterion earns its level's share of its weight when met, nothing otherwise."""
-    if row["outcome"] is not Outcome.MET:
+    if finding.outcome is not Outcome.MET:
         return 0.0
-    if row["level"] is not None and row["max_level"]:
-        return float(row["level"] / row["max_level"])
+    if finding.level is not None and finding.max_level:
+        return float(finding.level / finding.max_level)
     return 1.0
 
 
-def combine(version: CriteriaVersion, results: tuple[CriterionResult, ...], on: date) -> Evaluation:
-    """Combine criterion results the way the version says."""
-    rows = [r.model_dump() for r in results]
-    return Evaluation.model_validate(_combined(version, rows, on))
-
-
-def _combined(version: CriteriaVersion, rows: list[dict[str, Any]], on: date) -> dict[str, Any]:
-    weighted = [r for r in rows if not r["required"] and r["weight"] > 0]
-    total_weight = sum(r["weight"] for r in weighted)
-    score = sum(r["weight"] * _credit(r) for r in weighted) / total_weight if total_weight else 1.0
+def judge(
+    version: CriteriaVersion, findings: tuple[tuple[CriterionSpec, Finding], ...], on: date
+) -> Judgement:
+    """Combine each criterion's finding the way the version says."""
+    weighted = [(s, f) for s, f in findings if not s.required and s.weight > 0]
+    total_weight = sum(s.weight for s, _ in weighted)
+    score = sum(s.weight * _credit(f) for s, f in weighted) / total_weight if total_weight else 1.0
     score = round(min(max(score, 0.0), 1.0), 4)
-    failed = [r["key"] for r in rows if r["required"] and r["outcome"] is Outcome.NOT_MET]
-    pending = [r["key"] for r in rows if r["outcome"] is Outcome.TO_COLLECTIVE]
+    failed = [s.key for s, f in findings if s.required and f.outcome is Outcome.NOT_MET]
+    pending = [s.key for s, f in findings if f.outcome is Outcome.TO_COLLECTIVE]
     if failed:
         verdict = Verdict.REFUSED
     elif pending:
@@ -164,20 +206,23 @@ def _combined(version: CriteriaVersion, rows: list[dict[str, Any]], on: date) ->
         verdict = Verdict.REFUSED
     else:
         verdict = Verdict.APPROVED
-    rate = version.coverage_rate(score) if verdict is Verdict.APPROVED else 0.0
+    rate = float(version.coverage_rate(score)) if verdict is Verdict.APPROVED else 0.0
     summary_fr, summary_en = _summaries(version, verdict, score, failed, pending, rate)
-    return {
-        "caisse": version.caisse,
-        "criteria_version": version.version,
-        "on": on,
-        "fingerprints": dict(version.fingerprints),
-        "results": rows,
-        "score": score,
-        "verdict": verdict,
-        "coverage_rate": rate,
-        "summary_fr": summary_fr,
-        "summary_en": summary_en,
-    }
+    return Judgement(version, on, findings, score, verdict, rate, summary_fr, summary_en)
+
+
+def combine(version: CriteriaVersion, results: tuple[CriterionResult, ...], on: date) -> Evaluation:
+    """Combine criterion results the way the version says."""
+    findings = tuple(
+        (
+            CriterionSpec.model_construct(
+                key=r.key, policy=r.policy, required=r.required, weight=r.weight
+            ),
+            Finding.model_construct(**{name: getattr(r, name) for name in Finding.model_fields}),
+        )
+        for r in results
+    )
+    return judge(version, findings, on).evaluation()
 
 
 def _summaries(

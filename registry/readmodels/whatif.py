@@ -7,23 +7,16 @@ modified rules, beside what actually happened, with each criterion's explanation
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 from pydantic import field_validator, model_validator
 
+from policies.base import Outcome
 from policies.criteria import CriteriaVersion, parse_criteria_version
-from policies.engine import (
-    CriterionResult,
-    Evaluation,
-    Verdict,
-    check_version,
-    combine,
-    get_policy,
-    verify_fingerprints,
-)
+from policies.engine import Judgement, Prepared, Verdict, check_version
 from registry.clock import local_date, paris
 from registry.declaration import Declaration
 from registry.domain.places import Status
@@ -52,30 +45,8 @@ HOLDING = frozenset({Status.APPROVED.value, Status.SUSPENDED.value})
 SKIPPED = frozenset({Status.WITHDRAWN.value})
 
 
-class Evaluator:
+class Evaluator(Prepared):
     """`policies.engine.evaluate` for one version, its fingerprints checked once, not per place."""
-
-    def __init__(self, version: CriteriaVersion) -> None:
-        verify_fingerprints(version)
-        self.version = version
-        self._specs = [
-            (spec, get_policy(spec.policy), get_policy(spec.policy).parse_params(spec.params))
-            for spec in version.criteria
-        ]
-
-    def __call__(self, declaration: Declaration, on: date) -> Evaluation:
-        """Every criterion's result and the verdict, exactly as `evaluate` gives them."""
-        results = tuple(
-            CriterionResult(
-                **policy.run(declaration, params, on).model_dump(),
-                key=spec.key,
-                policy=spec.policy,
-                required=spec.required,
-                weight=spec.weight,
-            )
-            for spec, policy, params in self._specs
-        )
-        return combine(self.version, results, on)
 
 
 def is_draft_path(ref: str) -> bool:
@@ -127,7 +98,7 @@ def whatif(
             continue
         considered += 1
         declaration = StoredDeclaration.model_validate_json(row["declaration"])
-        result = evaluate(declaration, on)
+        result = evaluate.judge(declaration, on)
         holding = row["status"] in HOLDING
         if result.verdict is Verdict.TO_COLLECTIVE:
             review.append(_entry(row, result))
@@ -156,17 +127,17 @@ def whatif(
     }
 
 
-def _entry(row: dict[str, Any], result: Evaluation) -> dict[str, Any]:
+def _entry(row: dict[str, Any], result: Judgement) -> dict[str, Any]:
     unmet = [
         {
-            "key": r.key,
-            "outcome": str(r.outcome),
-            "required": r.required,
-            "explanation_fr": r.explanation_fr,
-            "explanation_en": r.explanation_en,
+            "key": spec.key,
+            "outcome": str(finding.outcome),
+            "required": spec.required,
+            "explanation_fr": finding.explanation_fr,
+            "explanation_en": finding.explanation_en,
         }
-        for r in result.results
-        if r.outcome.value != "met"
+        for spec, finding in result.findings
+        if finding.outcome is not Outcome.MET
     ]
     return {
         "siret": row["siret"],

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from policies.engine import check_version, evaluate
+from policies.engine import CriterionResult, Evaluation, check_version, evaluate
 from policies.seed import SEED_VERSIONS
 from registry.declaration import parse_declaration
 from registry.demo_places import all_declarations
@@ -23,6 +23,19 @@ def test_the_whatif_evaluator_gives_the_engines_result_for_every_demo_place(
     for raw in all_declarations():
         declaration = parse_declaration(raw)
         assert fast(declaration, day) == evaluate(declaration, checked, day)
+
+
+@pytest.mark.parametrize("version", SEED_VERSIONS, ids=lambda v: v.version)
+def test_a_constructed_evaluation_is_exactly_what_validating_it_gives(version: object) -> None:
+    """The engine builds evaluations without validating them again: they must be valid as is."""
+    checked = check_version(version)  # type: ignore[arg-type]
+    day = date(2025, 6, 1)
+    for raw in all_declarations():
+        evaluation = evaluate(parse_declaration(raw), checked, day)
+        validated = Evaluation.model_validate(evaluation.model_dump())
+        assert validated == evaluation
+        assert validated.model_dump_json() == evaluation.model_dump_json()
+        assert [type(r) for r in evaluation.results] == [CriterionResult] * len(checked.criteria)
 
 
 def test_a_criteria_argument_is_a_file_when_it_looks_like_one() -> None:
