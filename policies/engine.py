@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import to_jsonable_python
 
 from policies.base import Finding, Outcome, Params, Policy
 from policies.catalogue import CATALOGUE
@@ -115,8 +116,39 @@ class Judgement:
     summary_fr: str
     summary_en: str
 
+    def recorded(self) -> dict[str, Any]:
+        """The evaluation as an Evaluated event records it: `evaluation().model_dump(mode="json")`,
+        written out directly, key for key and in the same order."""
+        return {
+            "caisse": self.version.caisse,
+            "criteria_version": self.version.version,
+            "on": self.on.isoformat(),
+            "fingerprints": dict(self.version.fingerprints),
+            "results": [
+                {
+                    "outcome": finding.outcome.value,
+                    "level": finding.level,
+                    "max_level": finding.max_level,
+                    "facts": to_jsonable_python(finding.facts),
+                    "missing": list(finding.missing),
+                    "explanation_fr": finding.explanation_fr,
+                    "explanation_en": finding.explanation_en,
+                    "key": spec.key,
+                    "policy": spec.policy,
+                    "required": spec.required,
+                    "weight": spec.weight,
+                }
+                for spec, finding in self.findings
+            ],
+            "score": self.score,
+            "verdict": self.verdict.value,
+            "coverage_rate": self.coverage_rate,
+            "summary_fr": self.summary_fr,
+            "summary_en": self.summary_en,
+        }
+
     def evaluation(self) -> Evaluation:
-        """The whole evaluation, as recorded in an Evaluated event."""
+        """The whole evaluation, as a model."""
         results = tuple(
             # A policy returns a validated Finding; tying it to its criterion adds fields
             # taken from the checked version, so nothing needs validating again.

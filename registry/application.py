@@ -13,7 +13,7 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from policies.criteria import CriteriaVersion, Decision
-from policies.engine import Evaluation, Verdict, check_version, evaluate
+from policies.engine import Evaluation, Prepared, Verdict, check_version, evaluate, prepare
 from registry.clock import local_date, now
 from registry.declaration import Declaration, normalise_siret
 from registry.domain.caisses import Caisse
@@ -36,6 +36,10 @@ class Registry(Governance, Application[UUID]):
         # read: versions are only ever appended, and readers never mutate them.
         self._criteria_memo: dict[str, CriteriaSet] = {}
         self._criteria_lock = threading.Lock()
+        # Caisses are registered, never removed: once seen, a slug need not be read again.
+        self._known_caisses: set[str] = set()
+        # Versions ready to run, by the identity of the (immutable) version object.
+        self._ready_versions: dict[int, Prepared] = {}
 
     # Store ------------------------------------------------------------------
 
@@ -83,10 +87,17 @@ class Registry(Governance, Application[UUID]):
     def caisse(self, slug: str) -> Caisse:
         """A caisse by slug."""
         try:
-            return self.repository.get(caisse_id(slug))
+            found: Caisse = self.repository.get(caisse_id(slug))
         except AggregateNotFoundError:
             known = ", ".join(c.slug for c in self.caisses()) or "aucune"
             raise RegistryError("unknown_caisse", caisse=slug, known=known) from None
+        self._known_caisses.add(slug)
+        return found
+
+    def check_caisse(self, slug: str) -> None:
+        """Refuse a caisse that was never registered."""
+        if slug not in self._known_caisses:
+            self.caisse(slug)
 
     # Criteria ---------------------------------------------------------------
 
@@ -98,9 +109,7 @@ class Registry(Governance, Application[UUID]):
         version = self._version_at(criteria_set_id(caisse), at)
         if version is None:
             return CriteriaSet.start(caisse, at)
-        return self.repository.get(
-            criteria_set_id(caisse), version=version
-        )
+        return self.repository.get(criteria_set_id(caisse), version=version)
 
     def current_criteria(self, caisse: str) -> CriteriaSet:
         """A caisse's criteria set as it stands, for reading only (never publish through it)."""
@@ -138,23 +147,23 @@ class Registry(Governance, Application[UUID]):
     # Places -----------------------------------------------------------------
 
     def apply(self, declaration: Declaration, by: Actor, at: datetime | None = None) -> Place:
-        """A new application, evaluated under the criteria in force, stored in one go."""
-        self.caisse(declaration.caisse)
-        existing = self._find_place(declaration.siret)
-        if existing is not None:
-            raise RegistryError(
-                "already_applied",
-                siret=declaration.siret,
-                name=existing.name,
-                status=str(existing.status),
-            )
+        """A new application, evaluated under the criteria in force, stored in one go.
+
+        A SIRET applies once: the place's id derives from it, so the store itself refuses a
+        second application, whoever sent it first.
+        """
+        self.check_caisse(declaration.caisse)
         place = Place.create(declaration, by, at)
-        self._evaluate_and_decide(place, "candidature", Actor.system(), at)
+        self._evaluate_and_decide(place, "candidature", Actor.system(), at, declaration=declaration)
         try:
             self.save(place)
         except IntegrityError:
+            existing = self._find_place(declaration.siret)
             raise RegistryError(
-                "already_applied", siret=declaration.siret, name=declaration.name, status="?"
+                "already_applied",
+                siret=declaration.siret,
+                name=existing.name if existing else declaration.name,
+                status=str(existing.status) if existing else "?",
             ) from None
         return place
 
@@ -164,7 +173,9 @@ class Registry(Governance, Application[UUID]):
         """Amend a declaration, then re-evaluate it."""
         place = self.place(siret)
         place.amend(declaration, by, at)
-        self._evaluate_and_decide(place, "modification", Actor.system(), at)
+        self._evaluate_and_decide(
+            place, "modification", Actor.system(), at, declaration=declaration
+        )
         self.save(place)
         return place
 
@@ -264,13 +275,15 @@ class Registry(Governance, Application[UUID]):
         by: Actor,
         at: datetime | None,
         criteria: CriteriaVersion | None = None,
+        declaration: Declaration | None = None,
     ) -> None:
         day = local_date(at or now())
         version = criteria or self.current_criteria(place.caisse).in_force(day)
         if version is None:
             return
-        result = evaluate(place.parsed_declaration(), version, day)
-        place.record_evaluation(result.model_dump(mode="json"), trigger, by, at)
+        parsed = declaration if declaration is not None else place.parsed_declaration()
+        result = self._prepare(version).judge(parsed, day)
+        place.record_evaluation(result.recorded(), trigger, by, at)
         if version.decision is not Decision.AUTOMATIC:
             return
         decision = f"critères {version.version}"
@@ -291,6 +304,15 @@ class Registry(Governance, Application[UUID]):
                 )
             elif result.verdict is Verdict.REFUSED and day >= _transition_end(version):
                 place.withdraw_approval(result.summary_fr, decision, by, at)
+
+    def _prepare(self, version: CriteriaVersion) -> Prepared:
+        """A version ready to run, prepared once per version object."""
+        found = self._ready_versions.get(id(version))
+        if found is None or found.version is not version:
+            if len(self._ready_versions) > 256:
+                self._ready_versions.clear()
+            found = self._ready_versions[id(version)] = prepare(version)
+        return found
 
     def _transition_over(self, place: Place, criteria: CriteriaVersion, day: date) -> bool:
         verdict = (place.evaluation or {}).get("verdict")

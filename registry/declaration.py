@@ -6,6 +6,7 @@ import json
 import re
 from datetime import time
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -302,11 +303,10 @@ def find_margin_field(data: Any, path: str = "") -> str | None:
     """The dotted path of the first margin-like key in data, if any."""
     if isinstance(data, dict):
         for key, value in data.items():
-            where = f"{path}.{key}" if path else str(key)
-            if MARGIN_KEY.search(str(key).strip().lower().replace(" ", "_").replace("-", "_")):
-                return where
+            if _is_margin_key(key):
+                return f"{path}.{key}" if path else str(key)
             if isinstance(value, dict | list | tuple):
-                found = find_margin_field(value, where)
+                found = find_margin_field(value, f"{path}.{key}" if path else str(key))
                 if found is not None:
                     return found
     elif isinstance(data, list | tuple):
@@ -316,6 +316,13 @@ def find_margin_field(data: Any, path: str = "") -> str | None:
                 if found is not None:
                     return found
     return None
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _is_margin_key(key: Any) -> bool:
+    """Whether a key names a margin, however it is written; the same few keys recur."""
+    normalised = str(key).strip().lower().replace(" ", "_").replace("-", "_")
+    return MARGIN_KEY.search(normalised) is not None
 
 
 def parse_declaration(data: Any) -> Declaration:
