@@ -18,6 +18,8 @@ from registry.config import Settings
 from registry.readmodels.common import utc
 from registry.readmodels.runner import catch_up, views_path
 
+# Each place's latest row at a moment: the index on (siret, seq) is walked from the newest row
+# back to the first one old enough, rather than every row of the place read to take a MAX.
 AS_OF_SQL = """
 SELECT p.siret, p.caisse, d.name, d.kind, d.quartier, d.street, d.postcode, d.city,
        d.peasant_share, s.status, s.status_fr, s.status_en, s.reason, s.decision,
@@ -26,11 +28,14 @@ SELECT p.siret, p.caisse, d.name, d.kind, d.quartier, d.street, d.postcode, d.ci
        e.at AS evaluated_at, e.seq AS evaluation_seq, d.declaration
 FROM places p
 JOIN status_changes s ON s.siret = p.siret AND s.seq =
-     (SELECT MAX(seq) FROM status_changes WHERE siret = p.siret AND valid_from <= :at)
+     (SELECT seq FROM status_changes WHERE siret = p.siret AND valid_from <= :at
+      ORDER BY seq DESC LIMIT 1)
 JOIN declarations d ON d.siret = p.siret AND d.seq =
-     (SELECT MAX(seq) FROM declarations WHERE siret = p.siret AND valid_from <= :at)
+     (SELECT seq FROM declarations WHERE siret = p.siret AND valid_from <= :at
+      ORDER BY seq DESC LIMIT 1)
 LEFT JOIN evaluations e ON e.siret = p.siret AND e.seq =
-     (SELECT MAX(seq) FROM evaluations WHERE siret = p.siret AND at <= :at)
+     (SELECT seq FROM evaluations WHERE siret = p.siret AND at <= :at
+      ORDER BY seq DESC LIMIT 1)
 WHERE p.applied_at <= :at AND (:caisse IS NULL OR p.caisse = :caisse)
   AND (:siret IS NULL OR p.siret = :siret)
 ORDER BY p.applied_at, p.siret
