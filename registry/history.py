@@ -31,8 +31,7 @@ def event_name(event: Any) -> str:
 def describe(event: Any) -> dict[str, Any]:
     """A JSON-ready description of one event."""
     name = event_name(event)
-    title_fr, title_en = TITLES.get(name, (name, name))
-    detail_fr, detail_en = _details(name, event)
+    title_fr, title_en, detail_fr, detail_en = texts(event)
     return {
         "event": name,
         "version": event.originator_version,
@@ -45,6 +44,14 @@ def describe(event: Any) -> dict[str, Any]:
         "detail_en": detail_en,
         "decision": getattr(event, "decision", None),
     }
+
+
+def texts(event: Any) -> tuple[str, str, str, str]:
+    """An event's title and detail, in French then English."""
+    name = event_name(event)
+    title_fr, title_en = TITLES.get(name, (name, name))
+    detail_fr, detail_en = _details(name, event)
+    return title_fr, title_en, detail_fr, detail_en
 
 
 def _details(name: str, event: Any) -> tuple[str, str]:

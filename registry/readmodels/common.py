@@ -4,29 +4,72 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import sqlite_utils
-
 from registry.governance.ids import member_id
+
+if TYPE_CHECKING:
+    from registry.readmodels.view import ReadModelView
 
 # Roles whose actor ids are people's pseudonyms: replaced by a stable key in every read model.
 PUBLIC_ACTOR_ROLES = frozenset({"lieu", "systeme"})
 
 
-@lru_cache(maxsize=64)
 def utc(moment: datetime) -> str:
     """A moment as a sortable UTC ISO 8601 string, always with microseconds."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    global _last
+    if _last[0] is moment:
+        return _last[1]
+    if moment.tzinfo is UTC:
+        text = _UTC_FORMAT % (
+            moment.year,
+            moment.month,
+            moment.day,
+            moment.hour,
+            moment.minute,
+            moment.second,
+            moment.microsecond,
+        )
+    else:
+        text = moment.astimezone(UTC).isoformat(timespec="microseconds")
+    _last = (moment, text)
+    return text
 
 
-def dumps(value: Any) -> str:
-    """Compact, stable JSON."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+# What isoformat(timespec="microseconds") gives for a moment in UTC, without its overhead.
+_UTC_FORMAT = "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00"
+# The last moment converted (and kept alive): an event's rows convert the same one again.
+_last: tuple[datetime | None, str] = (None, "")
+
+
+def _encoder(*, sort_keys: bool) -> Callable[[Any], str]:
+    """json.dumps(value, ensure_ascii=False, separators=(",", ":")), prepared once."""
+    base = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return base.encode
+    # The C encoder json.dumps builds on every call, with the same options.
+    chunks = make(
+        None, base.default, json.encoder.encode_basestring, None, ":", ",", sort_keys, False, True
+    )
+
+    def encode(value: Any) -> str:
+        if isinstance(value, str):
+            return base.encode(value)
+        return "".join(chunks(value, 0))
+
+    return encode
+
+
+dumps = _encoder(sort_keys=True)
+dumps.__doc__ = "Compact, stable JSON."
+compact = _encoder(sort_keys=False)
+compact.__doc__ = "Compact JSON, keys in their order."
 
 
 def pseudonymise(aggregate_id: UUID) -> str:
@@ -60,57 +103,56 @@ class Subject:
 class Aggregates:
     """The `aggregates` table, with a cache: what each aggregate id is about."""
 
-    def __init__(self) -> None:
-        self._cache: dict[UUID, Subject] = {}
+    # Entries kept between batches at most; within a batch the cache holds unwritten rows.
+    limit = 200_000
 
-    def add(
-        self, db: sqlite_utils.Database, aggregate_id: UUID, subject: Subject, at: str
-    ) -> Subject:
+    def __init__(self, view: ReadModelView) -> None:
+        self.view = view
+        self._cache: dict[UUID, Subject] = {}
+        view.on_rollback.append(self.forget)
+        view.on_commit.append(self._trim)
+
+    def add(self, aggregate_id: UUID, subject: Subject, at: str) -> Subject:
         """Record a new aggregate."""
-        subject = replace(subject, id=str(aggregate_id))
-        db.execute(
+        key = str(aggregate_id)
+        subject = replace(subject, id=key)
+        self.view.execute(
             "INSERT INTO aggregates (aggregate_id, aggregate, caisse, subject, label, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [str(aggregate_id), subject.aggregate, subject.caisse, subject.subject]
-            + [subject.label, at],
+            [key, subject.aggregate, subject.caisse, subject.subject, subject.label, at],
         )
-        self._remember(aggregate_id, subject)
+        self._cache[aggregate_id] = subject
         return subject
 
-    def get(self, db: sqlite_utils.Database, aggregate_id: UUID) -> Subject:
+    def get(self, aggregate_id: UUID) -> Subject:
         """What an aggregate is about; an unknown id gives an empty subject."""
         found = self._cache.get(aggregate_id)
         if found is not None:
             return found
-        row = db.execute(
+        row = self.view.query(
             "SELECT aggregate, caisse, subject, label FROM aggregates WHERE aggregate_id = ?",
             [str(aggregate_id)],
-        ).fetchone()
-        subject = (
-            Subject(row[0], row[1], row[2], row[3], str(aggregate_id))
-            if row
-            else Subject("", None, None)
         )
-        if row:
-            self._remember(aggregate_id, subject)
+        if not row:
+            return Subject("", None, None)
+        subject = Subject(row[0], row[1], row[2], row[3], str(aggregate_id))
+        self._cache[aggregate_id] = subject
         return subject
 
-    def relabel(
-        self, db: sqlite_utils.Database, aggregate_id: UUID, subject: Subject, label: str
-    ) -> Subject:
+    def relabel(self, aggregate_id: UUID, subject: Subject, label: str) -> Subject:
         """A new name or title for an aggregate."""
-        db.execute(
+        self.view.execute(
             "UPDATE aggregates SET label = ? WHERE aggregate_id = ?", [label, str(aggregate_id)]
         )
         renamed = replace(subject, label=label)
-        self._remember(aggregate_id, renamed)
+        self._cache[aggregate_id] = renamed
         return renamed
 
     def forget(self) -> None:
         """Drop the cache (after a rolled-back transaction)."""
         self._cache.clear()
 
-    def _remember(self, aggregate_id: UUID, subject: Subject) -> None:
-        if len(self._cache) > 200_000:
+    def _trim(self) -> None:
+        # Only between batches: within one, the cache holds rows not yet written.
+        if len(self._cache) > self.limit:
             self._cache.clear()
-        self._cache[aggregate_id] = subject

@@ -3,75 +3,97 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from registry.domain.caisses import Caisse
 from registry.domain.criteria_sets import CriteriaSet
 from registry.readmodels.common import dumps, utc
 
+if TYPE_CHECKING:
+    from registry.readmodels.view import ReadModelView
+
 Change = tuple[str, str, Any, Any, str, str]
 
 
-def registered(db: sqlite_utils.Database, e: Caisse.Registered) -> None:
+def registered(view: ReadModelView, e: Caisse.Registered) -> None:
     """A new caisse."""
-    db.execute(
+    view.execute(
         "INSERT INTO caisses (slug, name, area, quartiers, registered_at) VALUES (?, ?, ?, ?, ?)",
         [e.slug, e.name, e.area, dumps(list(e.quartiers)), utc(e.timestamp)],
     )
 
 
-def published(db: sqlite_utils.Database, caisse: str, e: CriteriaSet.VersionPublished) -> None:
-    """A new criteria version and its changes from the previous one."""
-    doc, at = e.version, utc(e.timestamp)
-    previous = db.execute(
-        "SELECT version, document, position FROM criteria_versions WHERE caisse = ? "
-        "ORDER BY position DESC LIMIT 1",
-        [caisse],
-    ).fetchone()
-    before = json.loads(previous[1]) if previous else None
-    changes = diff(before, doc)
-    if previous is None:
-        summary_fr, summary_en = "Première version.", "First version."
-    elif not changes:
-        summary_fr, summary_en = "Aucun changement de règle.", "No rule changed."
-    else:
-        summary_fr = " ; ".join(c[4] for c in changes) + "."
-        summary_en = "; ".join(c[5] for c in changes) + "."
-    version = str(doc["version"])
-    db.execute(
-        "INSERT INTO criteria_versions (caisse, version, position, title, effective_from, "
-        "published_at, decision, decision_mode, threshold, transition_days, criteria, "
-        "previous_version, changes, changes_fr, changes_en, document) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            caisse,
-            version,
-            (previous[2] if previous else 0) + 1,
-            doc.get("title"),
-            str(doc.get("effective_from")),
-            at,
-            e.decision,
-            doc.get("decision"),
-            doc.get("threshold"),
-            doc.get("transition_days"),
-            dumps([c["key"] for c in doc.get("criteria", [])]),
-            previous[0] if previous else None,
-            len(changes),
-            summary_fr,
-            summary_en,
-            dumps(doc),
-        ],
-    )
-    for n, (criterion, change, old, new, fr, en) in enumerate(changes, start=1):
-        db.execute(
-            "INSERT INTO criteria_changes (caisse, version, n, previous_version, published_at, "
-            "criterion, change, before, after, description_fr, description_en) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [caisse, version, n, previous[0] if previous else None, at, criterion, change]
-            + [_json(old), _json(new), fr, en],
+class Versions:
+    """Criteria versions as published, with each caisse's latest one kept in memory."""
+
+    def __init__(self, view: ReadModelView) -> None:
+        self.view = view
+        # caisse → (version, document as stored, position), or None before the first.
+        self._latest: dict[str, tuple[str, str, int] | None] = {}
+        view.on_rollback.append(self._latest.clear)
+
+    def latest(self, caisse: str) -> tuple[str, str, int] | None:
+        """The caisse's latest version: its name, its stored document and its position."""
+        if caisse in self._latest:
+            return self._latest[caisse]
+        row = self.view.query(
+            "SELECT version, document, position FROM criteria_versions WHERE caisse = ? "
+            "ORDER BY position DESC LIMIT 1",
+            [caisse],
         )
+        found = (row[0], row[1], row[2]) if row else None
+        self._latest[caisse] = found
+        return found
+
+    def published(self, caisse: str, e: CriteriaSet.VersionPublished) -> None:
+        """A new criteria version and its changes from the previous one."""
+        view = self.view
+        doc, at = e.version, utc(e.timestamp)
+        previous = self.latest(caisse)
+        before = json.loads(previous[1]) if previous else None
+        changes = diff(before, doc)
+        if previous is None:
+            summary_fr, summary_en = "Première version.", "First version."
+        elif not changes:
+            summary_fr, summary_en = "Aucun changement de règle.", "No rule changed."
+        else:
+            summary_fr = " ; ".join(c[4] for c in changes) + "."
+            summary_en = "; ".join(c[5] for c in changes) + "."
+        version, document = str(doc["version"]), dumps(doc)
+        position = (previous[2] if previous else 0) + 1
+        view.execute(
+            "INSERT INTO criteria_versions (caisse, version, position, title, effective_from, "
+            "published_at, decision, decision_mode, threshold, transition_days, criteria, "
+            "previous_version, changes, changes_fr, changes_en, document) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                caisse,
+                version,
+                position,
+                doc.get("title"),
+                str(doc.get("effective_from")),
+                at,
+                e.decision,
+                doc.get("decision"),
+                doc.get("threshold"),
+                doc.get("transition_days"),
+                dumps([c["key"] for c in doc.get("criteria", [])]),
+                previous[0] if previous else None,
+                len(changes),
+                summary_fr,
+                summary_en,
+                document,
+            ],
+        )
+        self._latest[caisse] = (version, document, position)
+        for n, (criterion, change, old, new, fr, en) in enumerate(changes, start=1):
+            view.execute(
+                "INSERT INTO criteria_changes (caisse, version, n, previous_version, "
+                "published_at, criterion, change, before, after, description_fr, description_en) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [caisse, version, n, previous[0] if previous else None, at, criterion, change]
+                + [_json(old), _json(new), fr, en],
+            )
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[Change]:

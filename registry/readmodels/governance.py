@@ -5,9 +5,7 @@ People appear only through pseudonymous keys: a member's pseudonym never reaches
 
 from __future__ import annotations
 
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from registry.governance.charter import Charter
 from registry.governance.members import Member
@@ -21,105 +19,104 @@ from registry.readmodels.common import (
     utc,
 )
 
+if TYPE_CHECKING:
+    from registry.readmodels.view import ReadModelView
 
-def joined(db: sqlite_utils.Database, aggregates: Aggregates, e: Member.MemberJoined) -> Subject:
+
+def joined(aggregates: Aggregates, e: Member.MemberJoined) -> Subject:
     """A new member, under a pseudonymous key."""
     key = pseudonymise(e.originator_id)
     at = utc(e.timestamp)
-    db.execute(
+    aggregates.view.execute(
         "INSERT INTO members (member, caisse, roles, wave, joined_at, active, trainings) "
         "VALUES (?, ?, ?, ?, ?, 1, 0)",
         [key, e.caisse, dumps(sorted(e.roles)), e.wave, at],
     )
-    return aggregates.add(db, e.originator_id, Subject("member", e.caisse, key), at)
+    return aggregates.add(e.originator_id, Subject("member", e.caisse, key), at)
 
 
-def member_changed(db: sqlite_utils.Database, key: str, e: Any) -> None:
+def member_changed(view: ReadModelView, key: str, e: Any) -> None:
     """Roles, training or departure of a member."""
     if isinstance(e, Member.RolesChanged):
-        db.execute("UPDATE members SET roles = ? WHERE member = ?", [dumps(sorted(e.roles)), key])
+        view.execute("UPDATE members SET roles = ? WHERE member = ?", [dumps(sorted(e.roles)), key])
     elif isinstance(e, Member.TrainingRecorded):
-        db.execute(
+        view.execute(
             "UPDATE members SET trainings = trainings + 1, trained_on = "
             "CASE WHEN trained_on IS NULL OR trained_on > ? THEN ? ELSE trained_on END "
             "WHERE member = ?",
             [e.on, e.on, key],
         )
     elif isinstance(e, Member.MemberLeft):
-        db.execute(
+        view.execute(
             "UPDATE members SET active = 0, left_at = ? WHERE member = ?",
             [utc(e.timestamp), key],
         )
 
 
-def charter_started(
-    db: sqlite_utils.Database, aggregates: Aggregates, e: Charter.CharterStarted
-) -> Subject:
+def charter_started(aggregates: Aggregates, e: Charter.CharterStarted) -> Subject:
     """A caisse's charter."""
     subject = Subject("charter", e.caisse, e.caisse, "charte")
-    return aggregates.add(db, e.originator_id, subject, utc(e.timestamp))
+    return aggregates.add(e.originator_id, subject, utc(e.timestamp))
 
 
 def charter_adopted(
-    db: sqlite_utils.Database, caisse: str | None, e: Charter.CharterVersionAdopted
+    view: ReadModelView, caisse: str | None, e: Charter.CharterVersionAdopted
 ) -> None:
     """A new version of the charter."""
-    db.execute(
+    view.execute(
         "INSERT INTO charter_versions (caisse, number, title, adopted_at, decision, terms) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [caisse, e.number, e.terms.get("title"), utc(e.timestamp), e.decision, dumps(e.terms)],
     )
 
 
-def opened(
-    db: sqlite_utils.Database, aggregates: Aggregates, e: Proposal.ProposalOpened
-) -> Subject:
+def opened(aggregates: Aggregates, e: Proposal.ProposalOpened) -> Subject:
     """A new proposal, its mode fixed."""
     at = utc(e.timestamp)
-    db.execute(
+    aggregates.view.execute(
         "INSERT INTO proposals (proposal, caisse, kind, title, mode, ballot, state, opened_at, "
         "deadline, amendments, meetings) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, 0, 0)",
         [str(e.originator_id), e.caisse, e.kind, e.title, e.mode, e.ballot, at, utc(e.deadline)],
     )
     subject = Subject("proposal", e.caisse, str(e.originator_id), e.title)
-    return aggregates.add(db, e.originator_id, subject, at)
+    return aggregates.add(e.originator_id, subject, at)
 
 
-def proposal_changed(db: sqlite_utils.Database, subject: Subject, pid: str, e: Any) -> None:
+def proposal_changed(view: ReadModelView, subject: Subject, pid: str, e: Any) -> None:
     """Amendments, meetings, withdrawal, closing and enactment; votes are timeline rows."""
     at = utc(e.timestamp)
     if isinstance(e, Proposal.VoteCast):
         return
     if isinstance(e, Proposal.ProposalAmended):
-        db.execute(
+        view.execute(
             "UPDATE proposals SET title = ?, amendments = amendments + 1 WHERE proposal = ?",
             [e.title, pid],
         )
     elif isinstance(e, Proposal.MeetingVoteRecorded):
-        db.execute("UPDATE proposals SET meetings = meetings + 1 WHERE proposal = ?", [pid])
+        view.execute("UPDATE proposals SET meetings = meetings + 1 WHERE proposal = ?", [pid])
     elif isinstance(e, Proposal.ProposalWithdrawn):
-        db.execute(
+        view.execute(
             "UPDATE proposals SET state = 'withdrawn', closed_at = ? WHERE proposal = ?",
             [at, pid],
         )
     elif isinstance(e, Proposal.ProposalClosed):
-        _closed(db, subject, pid, e, at)
+        _closed(view, subject, pid, e, at)
     elif isinstance(e, Proposal.DecisionEnacted):
-        db.execute(
+        view.execute(
             "UPDATE proposals SET enacted_at = ?, effect = ? WHERE proposal = ?",
             [at, dumps(e.effect), pid],
         )
 
 
 def _closed(
-    db: sqlite_utils.Database, subject: Subject, pid: str, e: Proposal.ProposalClosed, at: str
+    view: ReadModelView, subject: Subject, pid: str, e: Proposal.ProposalClosed, at: str
 ) -> None:
     tally = pseudonymise_tally(e.tally, subject.caisse)
     electorate = len(e.electorate)
     participants = int(e.tally.get("participants", 0) or 0)
     counted = int(e.tally.get("electorate", electorate) or electorate)
     participation = participants / counted if counted else None
-    db.execute(
+    view.execute(
         "UPDATE proposals SET state = 'closed', closed_at = :at, outcome = :outcome, "
         "winner = :winner, cause = :cause, explanation_fr = :fr, explanation_en = :en, "
         "tally = :tally, electorate = :electorate, participants = :participants, "

@@ -6,14 +6,11 @@ changes and evaluations are only ever appended, so they are written with their b
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
-
 from registry.domain.places import STATUS_LABELS, Place, Status
-from registry.readmodels.common import Aggregates, Subject, dumps, utc
+from registry.readmodels.common import Aggregates, Subject, compact, dumps, utc
 from registry.readmodels.view import ReadModelView
 
 INSERT_DECLARATION = (
@@ -65,16 +62,14 @@ class PlaceTables:
         view.on_rollback.append(self._cache.clear)
         view.on_commit.append(self._trim)
 
-    def applied(
-        self, db: sqlite_utils.Database, aggregates: Aggregates, e: Place.Applied
-    ) -> Subject:
+    def applied(self, aggregates: Aggregates, e: Place.Applied) -> Subject:
         """A new application: a place, its first declaration, a pending status."""
         decl = e.declaration
         siret, caisse, at = str(decl["siret"]), str(decl["caisse"]), utc(e.timestamp)
         coordinates = decl.get("coordinates") or {}
         subject = Subject("place", caisse, siret, str(decl.get("name")))
-        subject = aggregates.add(db, e.originator_id, subject, at)
-        db.execute(
+        subject = aggregates.add(e.originator_id, subject, at)
+        self.view.execute(
             "INSERT INTO places (siret, caisse, name, kind, quartier, street, postcode, city, "
             "peasant_share, lat, lon, applied_at, declaration_seq) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -87,12 +82,12 @@ class PlaceTables:
         self._set_status(siret, current, e, Status.PENDING, "Candidature déposée", "candidature")
         return subject
 
-    def amended(self, db: sqlite_utils.Database, siret: str, e: Place.DeclarationAmended) -> None:
+    def amended(self, siret: str, e: Place.DeclarationAmended) -> None:
         """A new declaration; a refused or withdrawn approval becomes a new application."""
         decl, at = e.declaration, utc(e.timestamp)
-        current = self._current(db, siret)
+        current = self._current(siret)
         coordinates = decl.get("coordinates") or {}
-        db.execute(
+        self.view.execute(
             "UPDATE places SET name = ?, kind = ?, quartier = ?, street = ?, postcode = ?, "
             "city = ?, peasant_share = ?, lat = ?, lon = ?, declaration_seq = ? WHERE siret = ?",
             [*declared(decl), coordinates.get("lat"), coordinates.get("lon")]
@@ -105,25 +100,36 @@ class PlaceTables:
             decision = getattr(e, "decision", "candidature")
             self._set_status(siret, current, e, Status.PENDING, reason, decision)
 
-    def evaluated(self, db: sqlite_utils.Database, siret: str, e: Place.Evaluated) -> None:
+    def evaluated(self, siret: str, e: Place.Evaluated) -> None:
         """An evaluation: kept whole, and the place's latest verdict and summary."""
-        ev, at = e.evaluation, utc(e.timestamp)
-        results = ev.get("results") or []
+        get = e.evaluation.get
+        results = get("results") or []
         found = {m for r in results for m in r.get("missing") or ()}
-        missing = dumps(sorted(found)) if found else "[]"
-        values = [ev.get("criteria_version"), ev.get("verdict"), ev.get("score")]
-        values += [ev.get("summary_fr"), ev.get("summary_en"), missing]
-        current = self._current(db, siret)
+        current = self._current(siret)
         self.view.append(
             INSERT_EVALUATION,
-            [siret, e.originator_version, at, str(ev.get("on")), *values, e.trigger]
-            + [ev.get("coverage_rate"), current.declaration_seq, _outcomes(results)],
+            (
+                siret,
+                e.originator_version,
+                utc(e.timestamp),
+                str(get("on")),
+                get("criteria_version"),
+                get("verdict"),
+                get("score"),
+                get("summary_fr"),
+                get("summary_en"),
+                dumps(sorted(found)) if found else "[]",
+                e.trigger,
+                get("coverage_rate"),
+                current.declaration_seq,
+                _outcomes(results),
+            ),
         )
 
-    def decided(self, db: sqlite_utils.Database, siret: str, e: Place.Decided) -> None:
+    def decided(self, siret: str, e: Place.Decided) -> None:
         """A status change for a reason, as Place applies it."""
-        current = self._current(db, siret)
-        if isinstance(e, Place.Approved | Place.Renewed):
+        current = self._current(siret)
+        if isinstance(e, _APPROVING):
             status = Status.APPROVED
             current.approved_under, current.rate = e.criteria_version, e.coverage_rate
         elif isinstance(e, Place.ApprovalWithdrawn):
@@ -132,15 +138,15 @@ class PlaceTables:
             status = _DECIDED[type(e).__name__]
         self._set_status(siret, current, e, status, e.reason, e.decision)
 
-    def _current(self, db: sqlite_utils.Database, siret: str) -> _Current:
+    def _current(self, siret: str) -> _Current:
         found = self._cache.get(siret)
         if found is None:
-            row = db.execute(
+            row = self.view.query(
                 "SELECT s.status, s.criteria_version, s.coverage_rate, p.declaration_seq "
                 "FROM places p JOIN status_changes s ON s.siret = p.siret "
                 "WHERE p.siret = ? ORDER BY s.seq DESC LIMIT 1",
                 [siret],
-            ).fetchone()
+            )
             found = _Current(Status(row[0]), row[1], float(row[2] or 0.0), row[3])
             self._cache[siret] = found
         return found
@@ -157,15 +163,26 @@ class PlaceTables:
         self, siret: str, current: _Current, e: Any, status: Status, reason: str, decision: str
     ) -> None:
         fr, en = STATUS_LABELS[status]
-        under, rate, at = current.approved_under, current.rate, utc(e.timestamp)
         self.view.append(
             INSERT_STATUS,
-            [siret, e.originator_version, str(status), fr, en, reason, decision, under, rate]
-            + [at, type(e).__name__],
+            (
+                siret,
+                e.originator_version,
+                str(status),
+                fr,
+                en,
+                reason,
+                decision,
+                current.approved_under,
+                current.rate,
+                utc(e.timestamp),
+                type(e).__name__,
+            ),
         )
         current.status = status
 
 
+_APPROVING = (Place.Approved, Place.Renewed)
 _DECIDED = {
     "Refused": Status.REFUSED,
     "Suspended": Status.SUSPENDED,
@@ -174,15 +191,9 @@ _DECIDED = {
 
 
 def _outcomes(results: list[dict[str, Any]]) -> str:
-    return json.dumps(
-        {
-            r.get("key"): (
-                f"{r.get('outcome')} {r['level']}/{r['max_level']}"
-                if r.get("level") is not None and r.get("max_level")
-                else r.get("outcome")
-            )
-            for r in results
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    shown: dict[Any, Any] = {}
+    for r in results:
+        level, top = r.get("level"), r.get("max_level")
+        outcome = r.get("outcome")
+        shown[r.get("key")] = f"{outcome} {level}/{top}" if level is not None and top else outcome
+    return compact(shown)

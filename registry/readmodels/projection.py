@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Callable
 from typing import Any
 
-import sqlite_utils
-from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
@@ -17,7 +15,7 @@ from registry.domain.places import Place
 from registry.governance.charter import Charter
 from registry.governance.members import Member
 from registry.governance.proposals import Proposal
-from registry.history import describe
+from registry.history import texts
 from registry.readmodels import criteria, governance
 from registry.readmodels.common import Aggregates, Subject, actor_key, utc
 from registry.readmodels.places import PlaceTables
@@ -82,127 +80,127 @@ class RegistryProjection(Projection[ReadModelView]):
 
     def __init__(self, view: ReadModelView) -> None:
         super().__init__(view)
-        self.aggregates = Aggregates()
+        self.aggregates = Aggregates(view)
         self.places = PlaceTables(view)
-        view.on_rollback.append(self.aggregates.forget)
+        self.criteria = criteria.Versions(view)
+        self._handlers: dict[type[Any], Callable[[Any], Subject]] = {}
 
-    @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        """Apply one event to its tables and the timeline, with its tracking, atomically."""
+        handler = self._handlers.get(type(domain_event)) or self._handler(type(domain_event))
+        view = self.view
+        view.begin_event(tracking)
+        try:
+            _timeline(view, domain_event, tracking, handler(domain_event))
+        except BaseException:
+            view.abort_event()
+            raise
+        view.end_event(tracking)
+
+    def _handler(self, cls: type[Any]) -> Callable[[Any], Subject]:
+        """The handler of an event class: its own, its nearest base's, or the timeline's."""
+        name = next((HANDLERS[c] for c in cls.__mro__ if c in HANDLERS), "_other")
+        handler: Callable[[Any], Subject] = getattr(self, name)
+        self._handlers[cls] = handler
+        return handler
+
+    def _other(self, domain_event: Any) -> Subject:
         """Any other event: only the timeline."""
-        with self._event(tracking) as db:
-            subject = self.aggregates.get(db, domain_event.originator_id)
-            _timeline(self.view, domain_event, tracking, subject)
+        return self.aggregates.get(domain_event.originator_id)
 
-    @process_event.register
-    def _applied(self, domain_event: Place.Applied, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            subject = self.places.applied(db, self.aggregates, domain_event)
-            _timeline(self.view, domain_event, tracking, subject)
+    def _applied(self, domain_event: Place.Applied) -> Subject:
+        return self.places.applied(self.aggregates, domain_event)
 
-    @process_event.register
-    def _amended(self, domain_event: Place.DeclarationAmended, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            subject = self._place(db, domain_event)
-            self.places.amended(db, str(subject.subject), domain_event)
-            name = str(domain_event.declaration.get("name"))
-            subject = self.aggregates.relabel(db, domain_event.originator_id, subject, name)
-            _timeline(self.view, domain_event, tracking, subject)
+    def _amended(self, domain_event: Place.DeclarationAmended) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        self.places.amended(str(subject.subject), domain_event)
+        name = str(domain_event.declaration.get("name"))
+        return self.aggregates.relabel(domain_event.originator_id, subject, name)
 
-    @process_event.register
-    def _evaluated(self, domain_event: Place.Evaluated, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            subject = self._place(db, domain_event)
-            self.places.evaluated(db, str(subject.subject), domain_event)
-            _timeline(self.view, domain_event, tracking, subject)
+    def _evaluated(self, domain_event: Place.Evaluated) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        self.places.evaluated(str(subject.subject), domain_event)
+        return subject
 
-    @process_event.register
-    def _decided(self, domain_event: Place.Decided, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            subject = self._place(db, domain_event)
-            self.places.decided(db, str(subject.subject), domain_event)
-            _timeline(self.view, domain_event, tracking, subject)
+    def _decided(self, domain_event: Place.Decided) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        self.places.decided(str(subject.subject), domain_event)
+        return subject
 
-    @process_event.register
-    def _caisse(self, domain_event: Caisse.Registered, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            criteria.registered(db, domain_event)
-            e = domain_event
-            subject = self._new(db, e, Subject("caisse", e.slug, e.slug, e.name))
-            _timeline(self.view, domain_event, tracking, subject)
+    def _caisse(self, domain_event: Caisse.Registered) -> Subject:
+        criteria.registered(self.view, domain_event)
+        e = domain_event
+        return self._new(e, Subject("caisse", e.slug, e.slug, e.name))
 
-    @process_event.register
-    def _criteria_started(self, domain_event: CriteriaSet.Started, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            caisse = domain_event.caisse
-            subject = self._new(db, domain_event, Subject("criteria", caisse, caisse))
-            _timeline(self.view, domain_event, tracking, subject)
+    def _criteria_started(self, domain_event: CriteriaSet.Started) -> Subject:
+        caisse = domain_event.caisse
+        return self._new(domain_event, Subject("criteria", caisse, caisse))
 
-    @process_event.register
-    def _published(self, domain_event: CriteriaSet.VersionPublished, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            found = self.aggregates.get(db, domain_event.originator_id)
-            caisse = found.caisse or str(domain_event.version.get("caisse"))
-            criteria.published(db, caisse, domain_event)
-            version = domain_event.version
-            subject = Subject("criteria", caisse, str(version.get("version")), version.get("title"))
-            _timeline(self.view, domain_event, tracking, subject)
+    def _published(self, domain_event: CriteriaSet.VersionPublished) -> Subject:
+        found = self.aggregates.get(domain_event.originator_id)
+        caisse = found.caisse or str(domain_event.version.get("caisse"))
+        self.criteria.published(caisse, domain_event)
+        version = domain_event.version
+        return Subject("criteria", caisse, str(version.get("version")), version.get("title"))
 
-    @process_event.register
-    def _joined(self, domain_event: Member.MemberJoined, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            subject = governance.joined(db, self.aggregates, domain_event)
-            _timeline(self.view, domain_event, tracking, subject)
+    def _joined(self, domain_event: Member.MemberJoined) -> Subject:
+        return governance.joined(self.aggregates, domain_event)
 
-    @process_event.register
     def _member(
-        self,
-        domain_event: Member.RolesChanged | Member.TrainingRecorded | Member.MemberLeft,
-        tracking: Tracking,
-    ) -> None:
-        with self._event(tracking) as db:
-            subject = self.aggregates.get(db, domain_event.originator_id)
-            governance.member_changed(db, str(subject.subject), domain_event)
-            _timeline(self.view, domain_event, tracking, subject)
+        self, domain_event: Member.RolesChanged | Member.TrainingRecorded | Member.MemberLeft
+    ) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        governance.member_changed(self.view, str(subject.subject), domain_event)
+        return subject
 
-    @process_event.register
-    def _charter_started(self, domain_event: Charter.CharterStarted, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            subject = governance.charter_started(db, self.aggregates, domain_event)
-            _timeline(self.view, domain_event, tracking, subject)
+    def _charter_started(self, domain_event: Charter.CharterStarted) -> Subject:
+        return governance.charter_started(self.aggregates, domain_event)
 
-    @process_event.register
-    def _charter(self, domain_event: Charter.CharterVersionAdopted, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            subject = self.aggregates.get(db, domain_event.originator_id)
-            governance.charter_adopted(db, subject.caisse, domain_event)
-            _timeline(self.view, domain_event, tracking, subject)
+    def _charter(self, domain_event: Charter.CharterVersionAdopted) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        governance.charter_adopted(self.view, subject.caisse, domain_event)
+        return subject
 
-    @process_event.register
-    def _opened(self, domain_event: Proposal.ProposalOpened, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            subject = governance.opened(db, self.aggregates, domain_event)
-            _timeline(self.view, domain_event, tracking, subject)
+    def _opened(self, domain_event: Proposal.ProposalOpened) -> Subject:
+        return governance.opened(self.aggregates, domain_event)
 
-    @process_event.register
-    def _proposal(self, domain_event: Proposal.Event, tracking: Tracking) -> None:
-        with self._event(tracking) as db:
-            subject = self.aggregates.get(db, domain_event.originator_id)
-            pid = subject.id or str(domain_event.originator_id)
-            governance.proposal_changed(db, subject, pid, domain_event)
-            if isinstance(domain_event, Proposal.ProposalAmended):
-                subject = self.aggregates.relabel(
-                    db, domain_event.originator_id, subject, domain_event.title
-                )
-            _timeline(self.view, domain_event, tracking, subject)
+    def _vote(self, domain_event: Proposal.VoteCast) -> Subject:
+        """A vote is a timeline row only."""
+        return self.aggregates.get(domain_event.originator_id)
 
-    def _new(self, db: sqlite_utils.Database, event: Any, subject: Subject) -> Subject:
-        return self.aggregates.add(db, event.originator_id, subject, utc(event.timestamp))
+    def _proposal(self, domain_event: Proposal.Event) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        pid = subject.id or str(domain_event.originator_id)
+        governance.proposal_changed(self.view, subject, pid, domain_event)
+        if isinstance(domain_event, Proposal.ProposalAmended):
+            subject = self.aggregates.relabel(
+                domain_event.originator_id, subject, domain_event.title
+            )
+        return subject
 
-    def _event(self, tracking: Tracking) -> AbstractContextManager[sqlite_utils.Database]:
-        return self.view.event(tracking)
+    def _new(self, event: Any, subject: Subject) -> Subject:
+        return self.aggregates.add(event.originator_id, subject, utc(event.timestamp))
 
-    def _place(self, db: sqlite_utils.Database, event: Any) -> Subject:
-        return self.aggregates.get(db, event.originator_id)
+
+# Each event class's handler, by name; subclasses take their nearest base's.
+HANDLERS: dict[type[Any], str] = {
+    Place.Applied: "_applied",
+    Place.DeclarationAmended: "_amended",
+    Place.Evaluated: "_evaluated",
+    Place.Decided: "_decided",
+    Caisse.Registered: "_caisse",
+    CriteriaSet.Started: "_criteria_started",
+    CriteriaSet.VersionPublished: "_published",
+    Member.MemberJoined: "_joined",
+    Member.RolesChanged: "_member",
+    Member.TrainingRecorded: "_member",
+    Member.MemberLeft: "_member",
+    Charter.CharterStarted: "_charter_started",
+    Charter.CharterVersionAdopted: "_charter",
+    Proposal.ProposalOpened: "_opened",
+    Proposal.VoteCast: "_vote",
+    Proposal.Event: "_proposal",
+}
 
 
 INSERT_TIMELINE = (
@@ -214,22 +212,20 @@ INSERT_TIMELINE = (
 
 def _timeline(view: ReadModelView, event: Any, tracking: Tracking, subject: Subject) -> None:
     name = type(event).__name__
-    if name in TITLES:
-        title_fr, title_en = TITLES[name]
+    titles = TITLES.get(name)
+    if titles is not None:
+        title_fr, title_en = titles
         detail_fr, detail_en = _governance_detail(event)
-        actor, role = getattr(event, "actor", None), getattr(event, "role", None)
-        decision = getattr(event, "decision", None)
     else:
-        info = _describe(event)
-        title_fr, title_en = info["title_fr"], info["title_en"]
-        detail_fr, detail_en = info["detail_fr"], info["detail_en"]
-        actor, role, decision = info["actor"], info["role"], info["decision"]
+        title_fr, title_en, detail_fr, detail_en = _texts(event, name)
+    role = getattr(event, "role", None)
+    caisse = subject.caisse
     view.append(
         INSERT_TIMELINE,
-        [
+        (
             tracking.notification_id,
             utc(event.timestamp),
-            subject.caisse,
+            caisse,
             subject.aggregate,
             subject.id or str(event.originator_id),
             event.originator_version,
@@ -240,38 +236,28 @@ def _timeline(view: ReadModelView, event: Any, tracking: Tracking, subject: Subj
             title_en,
             detail_fr,
             detail_en,
-            actor_key(actor, role, subject.caisse),
+            actor_key(getattr(event, "actor", None), role, caisse),
             role,
-            decision,
-        ],
+            getattr(event, "decision", None),
+        ),
     )
 
 
-def _describe(event: Any) -> dict[str, Any]:
+def _texts(event: Any, name: str) -> tuple[str, str, str, str]:
     try:
-        return describe(event)
+        return texts(event)
     except (AttributeError, KeyError, TypeError):
-        name = type(event).__name__
-        return {
-            "event": name,
-            "title_fr": name,
-            "title_en": name,
-            "detail_fr": "",
-            "detail_en": "",
-            "actor": getattr(event, "actor", None),
-            "role": getattr(event, "role", None),
-            "decision": getattr(event, "decision", None),
-        }
+        return name, name, "", ""
 
 
 def _governance_detail(event: Any) -> tuple[str, str]:
     """A governance event in a few words, naming no member."""
+    if isinstance(event, Proposal.VoteCast):
+        return f"choix : {event.choice}", f"choice: {event.choice}"
     if isinstance(event, Proposal.ProposalOpened | Proposal.ProposalAmended):
         mode = getattr(event, "mode", "")
         extra = f" ({mode})" if mode else ""
         return f"{event.title}{extra}", f"{event.title}{extra}"
-    if isinstance(event, Proposal.VoteCast):
-        return f"choix : {event.choice}", f"choice: {event.choice}"
     if isinstance(event, Proposal.MeetingVoteRecorded):
         return (
             f"{event.minutes}, {event.present} présent(e)s",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -10,13 +11,15 @@ from pathlib import Path
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
+    InfrastructureFactory,
     IntegrityError,
     ListenNotifySubscription,
     Subscription,
+    Tracking,
 )
 from eventsourcing.projection import ProjectionRunner
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import Environment, get_topic
 
 from registry.application import Registry
 from registry.config import Settings
@@ -25,6 +28,8 @@ from registry.readmodels.projection import RegistryProjection
 from registry.readmodels.view import CatchUpView, ReadModelView, RebuildView
 
 VIEWS_FILE = "views.sqlite3"
+# Notifications read from the store at a time when rebuilding.
+REPLAY_BATCH = 1000
 Progress = Callable[[int, int], None]
 Runner = ProjectionRunner[Registry, ReadModelView]
 
@@ -142,14 +147,68 @@ def _catch_up(
 
 
 def rebuild(settings: Settings, progress: Progress | None = None) -> int:
-    """Rebuild every read model from the first event, then swap it in; events applied."""
+    """Rebuild every read model from the first event, then swap it in; events applied.
+
+    The projection is the one the runner drives, fed here in batches read from the store: a
+    writer process commits each batch with its tracking row while the next is projected.
+    """
+    if not settings.database_url:
+        _check_store(settings)
     final = views_path(settings)
     fresh = final.with_name(final.name + ".rebuild")
     _remove(fresh)
-    count = catch_up(settings, progress, views=fresh, view_class=RebuildView)
+    settings.data.mkdir(parents=True, exist_ok=True)
+    count = _replay(settings, fresh, progress)
     _remove(final)
     os.replace(fresh, final)
     return count
+
+
+def _replay(settings: Settings, fresh: Path, progress: Progress | None) -> int:
+    env = runner_env(settings, fresh)
+    app = Registry(env=env)
+    try:
+        factory = InfrastructureFactory[ReadModelView].construct(
+            env=Environment(RegistryProjection.name, env)
+        )
+        view = factory.tracking_recorder(RebuildView)
+        assert isinstance(view, RebuildView)
+        # What is alive now outlives the replay: the collector need not scan it again and again.
+        gc.freeze()
+        try:
+            count = _project(app, RegistryProjection(view), progress)
+        except BaseException:
+            view.discard()
+            raise
+        finally:
+            gc.unfreeze()
+        view.close()
+    finally:
+        app.close()
+    return count
+
+
+def _project(app: Registry, projection: RegistryProjection, progress: Progress | None) -> int:
+    recorder, decode, name = app.recorder, app.mapper.to_domain_event, app.name
+    process, topics = projection.process_event, projection.topics
+    start = projection.view.max_tracking_id(name) or 0
+    target = _last_relevant(app, start)
+    position, reported = start, time.monotonic()
+    while position < target:
+        batch = recorder.select_notifications(
+            position, REPLAY_BATCH, stop=target, topics=topics, inclusive_of_start=False
+        )
+        if not batch:
+            break
+        for notification in batch:
+            process(decode(notification), Tracking(name, notification.id))
+        position = batch[-1].id
+        if progress is not None and time.monotonic() - reported > 1.0:
+            progress(position - start, target - start)
+            reported = time.monotonic()
+    if progress is not None:
+        progress(target - start, target - start)
+    return position - start
 
 
 def _wait(

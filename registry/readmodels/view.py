@@ -3,15 +3,28 @@
 Each event's table writes and the tracking row that records it commit in one transaction, so
 an event is applied exactly once and a crash resumes after the last committed event. Several
 events may share one transaction (a batch) when catching up; the guarantee is the same.
+
+A rebuild into a fresh file hands each complete batch to a writer process, which commits its
+rows and its tracking row in one transaction while the next batch is being projected.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import marshal
+import os
+import pickle
+import queue
 import sqlite3
+import subprocess
+import sys
 import threading
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import sqlite_utils
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -24,14 +37,26 @@ _FTS_SYNC = (
     "WHERE seq BETWEEN ? AND ?"
 ).format(cols=", ".join(f'"{c}"' for c in FTS_COLUMNS))
 
+# Writes in the order they were made: runs of one statement, each with its parameter rows.
+Runs = list[tuple[str, list[Any]]]
+
 
 def wrap(conn: sqlite3.Connection) -> sqlite_utils.Database:
     """A sqlite-utils handle on an open connection, changing none of its settings."""
     return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
 
 
+class WriterError(RuntimeError):
+    """The writer process failed: its open batch was rolled back, nothing after it is applied."""
+
+
 class ReadModelView(SQLiteTrackingRecorder):
-    """Read-model tables and the tracking table in one SQLite file."""
+    """Read-model tables and the tracking table in one SQLite file.
+
+    An event is applied between `begin_event` and `end_event` (or `abort_event`): its writes go
+    through `execute` (in order) and `append` (rows of append-only tables, written with the
+    batch), its reads through `query`.
+    """
 
     # Events per transaction at most; `flush()` commits a smaller batch at any time.
     batch_size = 1
@@ -44,8 +69,8 @@ class ReadModelView(SQLiteTrackingRecorder):
         self.on_commit: list[Callable[[], None]] = []
         self._lock = threading.RLock()
         self._writer: sqlite3.Connection | None = None
-        self._db: sqlite_utils.Database | None = None
-        self._rows: dict[str, list[Any]] = {}
+        self._open = False
+        self._rows: dict[str, list[Sequence[Any]]] = {}
         self._last: int | None = None
         self._tracking: Tracking | None = None
         self._first_seq = 0
@@ -55,11 +80,11 @@ class ReadModelView(SQLiteTrackingRecorder):
         super()._create_table(c)
         create_all(wrap(c.sqlite_cursor.connection))
 
-    @contextmanager
-    def event(self, tracking: Tracking) -> Iterator[sqlite_utils.Database]:
-        """Write one event's rows; its tracking commits with them, or nothing does."""
-        with self._lock:
-            db = self._begin(tracking.application_name)
+    def begin_event(self, tracking: Tracking) -> None:
+        """Start applying one event; `end_event` or `abort_event` must follow."""
+        self._lock.acquire()
+        try:
+            self._begin(tracking.application_name)
             if self._last is not None and tracking.notification_id <= self._last:
                 self.rollback()
                 msg = (
@@ -67,11 +92,13 @@ class ReadModelView(SQLiteTrackingRecorder):
                     f"is already applied (up to {self._last})"
                 )
                 raise IntegrityError(msg)
-            try:
-                yield db
-            except BaseException:
-                self.rollback()
-                raise
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def end_event(self, tracking: Tracking) -> None:
+        """The event is applied: its tracking commits with its batch."""
+        try:
             if self._tracking is None:
                 self._first_seq = tracking.notification_id
             self._tracking = tracking
@@ -79,24 +106,59 @@ class ReadModelView(SQLiteTrackingRecorder):
             self._pending += 1
             if self._pending >= self.batch_size:
                 self.flush()
+        finally:
+            self._lock.release()
 
-    def append(self, sql: str, row: list[Any]) -> None:
+    def abort_event(self) -> None:
+        """The event failed: the open batch is abandoned, none of its events count."""
+        try:
+            self.rollback()
+        finally:
+            self._lock.release()
+
+    @contextmanager
+    def event(self, tracking: Tracking) -> Iterator[ReadModelView]:
+        """Apply one event; its tracking commits with its writes, or nothing does."""
+        self.begin_event(tracking)
+        try:
+            yield self
+        except BaseException:
+            self.abort_event()
+            raise
+        self.end_event(tracking)
+
+    def execute(self, sql: str, params: Any) -> None:
+        """A write of the current event, made in order with its other writes."""
+        assert self._writer is not None
+        self._writer.execute(sql, params)
+
+    def query(self, sql: str, params: Any) -> Any:
+        """The first row a read gives, seeing every earlier `execute`."""
+        assert self._writer is not None
+        return self._writer.execute(sql, params).fetchone()
+
+    def append(self, sql: str, row: Sequence[Any]) -> None:
         """A row for an append-only table, inserted with its batch, in the same transaction."""
-        self._rows.setdefault(sql, []).append(row)
+        rows = self._rows.get(sql)
+        if rows is None:
+            self._rows[sql] = [row]
+        else:
+            rows.append(row)
 
     def flush(self) -> None:
         """Commit the open transaction with the tracking row of its last event; thread-safe."""
         with self._lock:
-            db = self._db
-            if db is None:
+            if not self._open:
                 return
+            assert self._writer is not None
+            conn = self._writer
             try:
                 for sql, rows in self._rows.items():
-                    db.conn.executemany(sql, rows)
+                    conn.executemany(sql, rows)
                 if self._tracking is not None:
-                    db.execute(_FTS_SYNC, [self._first_seq, self._tracking.notification_id])
-                    self._insert_tracking(SQLiteCursor(db.conn.cursor()), self._tracking)
-                db.execute("COMMIT")
+                    conn.execute(_FTS_SYNC, [self._first_seq, self._tracking.notification_id])
+                    self._insert_tracking(SQLiteCursor(conn.cursor()), self._tracking)
+                conn.execute("COMMIT")
             except BaseException:
                 self.rollback()
                 raise
@@ -107,8 +169,8 @@ class ReadModelView(SQLiteTrackingRecorder):
     def rollback(self) -> None:
         """Abandon the open transaction: none of its events count as applied."""
         with self._lock:
-            if self._db is not None and self._db.conn.in_transaction:
-                self._db.execute("ROLLBACK")
+            if self._writer is not None and self._writer.in_transaction:
+                self._writer.execute("ROLLBACK")
             self._release()
             for forget in self.on_rollback:
                 forget()
@@ -125,48 +187,55 @@ class ReadModelView(SQLiteTrackingRecorder):
                 self._writer = None
         self.datastore.close()
 
-    def _begin(self, application_name: str) -> sqlite_utils.Database:
-        if self._db is not None:
-            return self._db
+    def _begin(self, application_name: str) -> None:
+        if self._open:
+            return
         writer = self._connect()
         writer.execute("BEGIN IMMEDIATE")
         try:
-            db = wrap(writer)
             self._last = self._max_tracking_id(application_name, SQLiteCursor(writer.cursor()))
         except BaseException:
             writer.execute("ROLLBACK")
             raise
-        self._db = db
-        return db
+        self._open = True
 
     def _connect(self) -> sqlite3.Connection:
         # The pool's connections keep a single prepared statement; this writer keeps many.
         if self._writer is None:
-            writer = sqlite3.connect(
+            self._writer = connect(
                 self.datastore.pool.db_name,
-                isolation_level=None,
-                check_same_thread=False,
-                cached_statements=256,
-                timeout=self.datastore.pool.lock_timeout or 30,
+                self.datastore.pool.lock_timeout or 30,
+                durable=self.durable,
             )
-            writer.execute("PRAGMA journal_mode=WAL")
-            if self.durable:
-                # After a power cut the views resume from the last synced commit.
-                writer.execute("PRAGMA synchronous=NORMAL")
-            else:
-                writer.execute("PRAGMA synchronous=OFF")
-                writer.execute("PRAGMA wal_autocheckpoint=10000")
-            writer.execute("PRAGMA cache_size=-65536")
-            self._writer = writer
         return self._writer
 
     def _release(self) -> None:
-        self._db = None
+        self._open = False
         self._rows = {}
         self._last = None
         self._tracking = None
         self._pending = 0
         self._first_seq = 0
+
+
+def connect(path: str, timeout: float, *, durable: bool) -> sqlite3.Connection:
+    """A connection that writes the read models, keeping many prepared statements."""
+    conn = sqlite3.connect(
+        path,
+        isolation_level=None,
+        check_same_thread=False,
+        cached_statements=256,
+        timeout=timeout,
+    )
+    conn.execute("PRAGMA journal_mode=WAL")
+    if durable:
+        # After a power cut the views resume from the last synced commit.
+        conn.execute("PRAGMA synchronous=NORMAL")
+    else:
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("PRAGMA wal_autocheckpoint=10000")
+    conn.execute("PRAGMA cache_size=-65536")
+    return conn
 
 
 class CatchUpView(ReadModelView):
@@ -176,6 +245,306 @@ class CatchUpView(ReadModelView):
 
 
 class RebuildView(CatchUpView):
-    """The view of a rebuild into a fresh file: synced once, when complete."""
+    """The view of a rebuild into a fresh file, written by a separate process.
+
+    Writes are kept in order and handed over with the batch; a complete batch goes to the
+    writer process, which commits it with its tracking row in one transaction while this
+    process projects the next one. Reads wait until every batch handed over is committed;
+    what the open batch wrote must be known from memory. The file is synced once, complete.
+    """
 
     durable = False
+    batch_size = 2000
+
+    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self._runs: Runs = []
+        self._sent: int | None = None
+        self._started = False
+        self._process: _WriterProcess | None = None
+        self._reader: sqlite3.Connection | None = None
+
+    def execute(self, sql: str, params: Any) -> None:
+        """A write, queued in order with the batch."""
+        runs = self._runs
+        if runs and runs[-1][0] == sql:
+            runs[-1][1].append(params)
+        else:
+            runs.append((sql, [params]))
+
+    def query(self, sql: str, params: Any) -> Any:
+        """A read of what every batch handed over has committed."""
+        if self._process is not None:
+            self._process.sync()
+        if self._reader is None:
+            self._reader = sqlite3.connect(
+                self.datastore.pool.db_name, isolation_level=None, check_same_thread=False
+            )
+        return self._reader.execute(sql, params).fetchone()
+
+    def flush(self) -> None:
+        """Hand the complete batch to the writer process; it commits it with its tracking."""
+        with self._lock:
+            if not self._open:
+                return
+            tracking = self._tracking
+            if tracking is not None:
+                self._writer_process().send(
+                    (
+                        "batch",
+                        self._runs,
+                        self._rows,
+                        self._first_seq,
+                        tracking.application_name,
+                        tracking.notification_id,
+                    )
+                )
+                self._sent = tracking.notification_id
+            self._release()
+            for done in self.on_commit:
+                done()
+
+    def rollback(self) -> None:
+        """Abandon the open batch; batches handed over before it stay applied."""
+        with self._lock:
+            self._release()
+            for forget in self.on_rollback:
+                forget()
+
+    def wait_written(self) -> None:
+        """Block until every batch handed over is committed."""
+        with self._lock:
+            if self._process is not None:
+                self._process.sync()
+
+    def close(self) -> None:
+        """Commit what is complete, sync the file and close it."""
+        try:
+            with self._lock:
+                self.flush()
+                if self._process is not None:
+                    self._process.close()
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Stop writing, committing nothing more, and close the file."""
+        with self._lock:
+            self._release()
+            if self._process is not None:
+                self._process.stop()
+                self._process = None
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+            self.datastore.close()
+
+    def _begin(self, application_name: str) -> None:
+        if self._open:
+            return
+        if not self._started:
+            self._sent = self.max_tracking_id(application_name)
+            self._started = True
+        self._last = self._sent
+        self._open = True
+
+    def _release(self) -> None:
+        super()._release()
+        self._runs = []
+
+    def _writer_process(self) -> _WriterProcess:
+        if self._process is None:
+            self._process = _WriterProcess(
+                self.datastore.pool.db_name,
+                self.datastore.pool.lock_timeout or 30,
+                self.insert_tracking_statement,
+                single_row=self.datastore.single_row_tracking,
+            )
+        return self._process
+
+
+_ROOT = str(Path(__file__).resolve().parents[2])
+_SERVE = "import sys; from registry.readmodels.view import serve; serve(*sys.argv[1:])"
+
+
+class _WriterProcess:
+    """The writer process, fed batches through a pipe by a thread; it answers syncs and errors.
+
+    The thread lets the projection run a few batches ahead of the writer.
+    """
+
+    ahead = 4
+
+    def __init__(self, path: str, timeout: float, tracking_sql: str, *, single_row: bool) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (_ROOT, env.get("PYTHONPATH"))))
+        self.process = subprocess.Popen(  # noqa: S603 (this interpreter, our own module)
+            [sys.executable, "-c", _SERVE, path, str(timeout), tracking_sql, str(int(single_row))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        _widen(self.process.stdin)
+        self._failed: WriterError | None = None
+        self._broken = False
+        self._closed = False
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=self.ahead)
+        self._sender = threading.Thread(target=self._send_all, name="view-writer", daemon=True)
+        self._sender.start()
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        """Hand a message over; waits only while the writer is several batches behind."""
+        if self._failed is not None:
+            raise self._failed
+        if self._broken:
+            self._receive()
+            raise self._lost()
+        self._queue.put(encode(message))
+
+    def sync(self) -> None:
+        """Wait until every batch handed over is committed."""
+        self.send(("sync",))
+        self._receive()
+
+    def close(self) -> None:
+        """Sync the file to disk and let the writer end."""
+        self.send(("close",))
+        self._receive()
+        self._closed = True
+        if self.process.wait() != 0:
+            raise self._lost()
+
+    def stop(self) -> None:
+        """End the writer, whatever its state: an open batch is rolled back."""
+        if not self._closed and self.process.poll() is None:
+            self.process.kill()
+        self._queue.put(None)
+        self._sender.join()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self.process.wait()
+
+    def _send_all(self) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        while (data := self._queue.get()) is not None:
+            if self._broken:
+                continue
+            try:
+                stdin.write(data)
+                stdin.flush()
+            except (OSError, ValueError):
+                self._broken = True
+
+    def _receive(self) -> tuple[Any, ...]:
+        assert self.process.stdout is not None
+        try:
+            reply = decode(self.process.stdout)
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+            raise self._lost() from None
+        if reply is None:
+            raise self._lost()
+        if reply[0] == "error":
+            self._failed = WriterError(f"{reply[1]}: {reply[2]}")
+            raise self._failed
+        return tuple(reply)
+
+    def _lost(self) -> WriterError:
+        if self._failed is None:
+            self._failed = WriterError(f"the writer process ended ({self.process.poll()})")
+        return self._failed
+
+
+def encode(message: Any) -> bytes:
+    """A message for the pipe, framed: marshal when it can (faster), pickle otherwise."""
+    try:
+        kind, data = b"M", marshal.dumps(message)
+    except ValueError:
+        kind, data = b"P", pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return kind + len(data).to_bytes(8, "little") + data
+
+
+def decode(stream: IO[bytes]) -> Any:
+    """The next message on a pipe, or None at its end."""
+    head = stream.read(9)
+    if len(head) < 9:
+        return None
+    size = int.from_bytes(head[1:], "little")
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return marshal.loads(data) if head[:1] == b"M" else pickle.loads(data)
+
+
+def _widen(pipe: IO[bytes] | None) -> None:
+    # A batch fits in the pipe: handing it over need not wait for the writer to read it.
+    if pipe is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+
+
+def serve(path: str, timeout: str, tracking_sql: str, single_row: str) -> None:
+    """The writer process: apply each batch it is sent, with its tracking row, atomically."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    conn = connect(path, float(timeout), durable=False)
+    conn.execute("PRAGMA wal_autocheckpoint=1000")
+    try:
+        _serve(conn, stdin, stdout, tracking_sql, single_row == "1")
+    finally:
+        conn.close()
+
+
+def _serve(
+    conn: sqlite3.Connection, stdin: IO[bytes], stdout: IO[bytes], tracking_sql: str, single: bool
+) -> None:
+    def reply(*message: Any) -> None:
+        stdout.write(encode(message))
+        stdout.flush()
+
+    while True:
+        message = decode(stdin)
+        if message is None:
+            return  # the projecting process is gone: nothing open is committed
+        try:
+            if message[0] == "batch":
+                write_batch(conn, tracking_sql, single, *message[1:])
+            elif message[0] == "sync":
+                reply("synced")
+            elif message[0] == "close":
+                conn.execute("PRAGMA synchronous=FULL")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                reply("closed")
+                return
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            reply("error", type(exc).__name__, str(exc), traceback.format_exc())
+            raise SystemExit(1) from None
+
+
+def write_batch(
+    conn: sqlite3.Connection,
+    tracking_sql: str,
+    single_row: bool,
+    runs: Runs,
+    rows: dict[str, list[Any]],
+    first_seq: int,
+    application_name: str,
+    notification_id: int,
+) -> None:
+    """One batch's writes, in order, its rows and its tracking row, in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    for sql, params in runs:
+        conn.executemany(sql, params)
+    for sql, table_rows in rows.items():
+        conn.executemany(sql, table_rows)
+    conn.execute(_FTS_SYNC, [first_seq, notification_id])
+    found = conn.execute(
+        tracking_sql, {"application_name": application_name, "notification_id": notification_id}
+    ).fetchall()
+    if single_row and not found:
+        msg = f"Failed to record tracking for {application_name} {notification_id}"
+        raise IntegrityError(msg)
+    conn.execute("COMMIT")
