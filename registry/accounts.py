@@ -220,6 +220,14 @@ class Accounts:
         _check_password(password)
         self._update(login, password_hash=self.hasher.hash(password))
 
+    def reset_password(self, login: str) -> str:
+        """A new temporary password for someone who lost theirs (shown once, handed over in
+        person); the API token is revoked, as whoever held the old password may hold it."""
+        self._require(login)
+        temporary = secrets.token_urlsafe(12)
+        self._update(login, password_hash=self.hasher.hash(temporary), token_hash=None)
+        return temporary
+
     def by_pseudonym(self, pseudonym: str) -> Account | None:
         """The account acting as a member pseudonym, or None."""
         with self._db() as db:

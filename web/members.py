@@ -133,7 +133,23 @@ def show(pseudonym: str) -> ResponseReturnValue:
     member = registry.member(_caisse(), pseudonym)
     values: dict[str, Any] = {"on": date.today().isoformat(), "roles": list(member.roles)}
     errors: dict[str, str] = {}
-    if request.method == "POST":
+    account = store.accounts().by_pseudonym(member.pseudonym)
+    if request.method == "POST" and request.form.get("action") == "password":
+        if account is None:
+            errors["password"] = _("Ce membre n'a pas de compte.")
+        else:
+            # Shown once, on this page only: never put in a flash message or a log.
+            temporary = store.accounts().reset_password(account.login)
+            return render_template(
+                "members/show.html",
+                m=member_view(member),
+                roles=_roles(),
+                values=values,
+                errors={},
+                account=account,
+                temporary=temporary,
+            )
+    elif request.method == "POST":
         action = request.form.get("action")
         values.update({k: text(k) for k in ("session", "on", "reason", "leave_reason")})
         try:
@@ -172,5 +188,11 @@ def show(pseudonym: str) -> ResponseReturnValue:
             return redirect(url_for("members.show", pseudonym=member.pseudonym))
         member = registry.member(_caisse(), pseudonym)
     return render_template(
-        "members/show.html", m=member_view(member), roles=_roles(), values=values, errors=errors
+        "members/show.html",
+        m=member_view(member),
+        roles=_roles(),
+        values=values,
+        errors=errors,
+        account=account,
+        temporary=None,
     ), (400 if errors else 200)

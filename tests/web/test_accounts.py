@@ -96,3 +96,17 @@ def test_demo_accounts_exist_for_every_role(tmp_path: Path) -> None:
     accounts = Accounts.for_settings(settings)
     for login, password, _ in created:
         assert accounts.authenticate(login, password) is not None
+
+
+def test_a_reset_password_replaces_the_old_one_and_revokes_the_token(accounts: Accounts) -> None:
+    accounts.create("membre", "un mot de passe long", Role.MEMBER)
+    token = accounts.issue_token("membre")
+    temporary = accounts.reset_password("membre")
+    assert len(temporary) >= 10
+    assert accounts.authenticate("membre", temporary) is not None
+    assert accounts.authenticate("membre", "un mot de passe long") is None
+    assert accounts.by_token(token) is None
+    assert accounts.reset_password("membre") != temporary
+    with pytest.raises(AccountError) as caught:
+        accounts.reset_password("personne")
+    assert caught.value.code == "unknown_account"

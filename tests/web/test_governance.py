@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from registry.governance.rules import Mode
 from registry.roles import Actor, Role
-from tests.web.conftest import log_in, post_form
+from tests.web.conftest import csrf_token, log_in, post_form
 from web import store
 
 FACILITATOR = Actor("animatrice-camille", Role.FACILITATOR)
@@ -266,3 +266,31 @@ def test_the_charter_says_who_decides_and_how(client: FlaskClient) -> None:
     page = client.get("/charte/").get_data(as_text=True)
     assert "Charte de gouvernance" in page and "Modes permis" in page and "Quorum" in page
     assert "révision des critères" in page.lower()
+
+
+def test_a_facilitator_gives_a_member_who_lost_their_password_a_temporary_one(
+    client: FlaskClient,
+) -> None:
+    log_in(client, "animatrice-camille")
+    page = client.get("/membres/Zélie").get_data(as_text=True)
+    assert "Créer un mot de passe provisoire" in page
+    response = post_form(client, "/membres/Zélie", {"action": "password"}, "/membres/Zélie")
+    assert response.status_code == 200
+    shown = re.search(r'id="provisoire">([^<]+)<', response.get_data(as_text=True))
+    assert shown is not None
+    assert response.headers["Cache-Control"] == "no-store"
+    # Shown once: the page does not show it again.
+    assert shown.group(1) not in client.get("/membres/Zélie").get_data(as_text=True)
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/")})
+    log_in(client, "membre", shown.group(1))
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/")})
+    refused = post_form(client, "/connexion", {"login": "membre", "password": "demo-membre-14"})
+    assert refused.status_code == 400
+
+
+def test_only_a_facilitator_resets_a_password(client: FlaskClient) -> None:
+    log_in(client, "membre-2")
+    response = post_form(client, "/membres/Zélie", {"action": "password"}, "/")
+    assert response.status_code == 403
+    accounts = store.accounts_of(client.application)
+    assert accounts.authenticate("membre", "demo-membre-14") is not None
