@@ -30,6 +30,8 @@ from registry.readmodels.view import CatchUpView, ReadModelView, RebuildView
 VIEWS_FILE = "views.sqlite3"
 # Notifications read from the store at a time when rebuilding.
 REPLAY_BATCH = 1000
+# Allocations between two collections of the youngest generation, when rebuilding.
+REPLAY_GC_THRESHOLD = 100_000
 Progress = Callable[[int, int], None]
 Runner = ProjectionRunner[Registry, ReadModelView]
 
@@ -173,14 +175,18 @@ def _replay(settings: Settings, fresh: Path, progress: Progress | None) -> int:
         )
         view = factory.tracking_recorder(RebuildView)
         assert isinstance(view, RebuildView)
-        # What is alive now outlives the replay: the collector need not scan it again and again.
+        # What is alive now outlives the replay: the collector need not scan it again and
+        # again; the replay's own objects are freed as they go, cycles are rare.
+        thresholds = gc.get_threshold()
         gc.freeze()
+        gc.set_threshold(REPLAY_GC_THRESHOLD, *thresholds[1:])
         try:
             count = _project(app, RegistryProjection(view), progress)
         except BaseException:
             view.discard()
             raise
         finally:
+            gc.set_threshold(*thresholds)
             gc.unfreeze()
         view.close()
     finally:

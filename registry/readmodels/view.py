@@ -84,7 +84,8 @@ class ReadModelView(SQLiteTrackingRecorder):
         """Start applying one event; `end_event` or `abort_event` must follow."""
         self._lock.acquire()
         try:
-            self._begin(tracking.application_name)
+            if not self._open:
+                self._begin(tracking.application_name)
             if self._last is not None and tracking.notification_id <= self._last:
                 self.rollback()
                 msg = (
