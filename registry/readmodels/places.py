@@ -103,8 +103,7 @@ class PlaceTables:
     def evaluated(self, siret: str, e: Place.Evaluated) -> None:
         """An evaluation: kept whole, and the place's latest verdict and summary."""
         get = e.evaluation.get
-        results = get("results") or []
-        found = {m for r in results for m in r.get("missing") or ()}
+        missing, outcomes = _findings(get("results") or [])
         current = self._current(siret)
         self.view.append(
             INSERT_EVALUATION,
@@ -118,11 +117,11 @@ class PlaceTables:
                 get("score"),
                 get("summary_fr"),
                 get("summary_en"),
-                dumps(sorted(found)) if found else "[]",
+                missing,
                 e.trigger,
                 get("coverage_rate"),
                 current.declaration_seq,
-                _outcomes(results),
+                outcomes,
             ),
         )
 
@@ -190,10 +189,15 @@ _DECIDED = {
 }
 
 
-def _outcomes(results: list[dict[str, Any]]) -> str:
+def _findings(results: list[dict[str, Any]]) -> tuple[str, str]:
+    """What the results lack, sorted, and each criterion's outcome, both as JSON."""
+    found: set[Any] = set()
     shown: dict[Any, Any] = {}
     for r in results:
-        level, top = r.get("level"), r.get("max_level")
-        outcome = r.get("outcome")
-        shown[r.get("key")] = f"{outcome} {level}/{top}" if level is not None and top else outcome
-    return compact(shown)
+        get = r.get
+        lacking = get("missing")
+        if lacking:
+            found.update(lacking)
+        level, top, outcome = get("level"), get("max_level"), get("outcome")
+        shown[get("key")] = f"{outcome} {level}/{top}" if level is not None and top else outcome
+    return (dumps(sorted(found)) if found else "[]"), compact(shown)

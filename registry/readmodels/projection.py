@@ -88,7 +88,7 @@ class RegistryProjection(Projection[ReadModelView]):
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Apply one event to its tables and the timeline, with its tracking, atomically."""
         handler = self._handlers.get(type(domain_event)) or self._handler(type(domain_event))
-        view = self.view
+        view = self._view
         view.begin_event(tracking)
         try:
             _timeline(view, domain_event, tracking, handler(domain_event))
@@ -250,10 +250,20 @@ def _texts(event: Any, name: str) -> tuple[str, str, str, str]:
         return name, name, "", ""
 
 
+# The details of votes, by choice: a few strings made once.
+_VOTES: dict[str, tuple[str, str]] = {}
+
+
 def _governance_detail(event: Any) -> tuple[str, str]:
     """A governance event in a few words, naming no member."""
     if isinstance(event, Proposal.VoteCast):
-        return f"choix : {event.choice}", f"choice: {event.choice}"
+        choice = event.choice
+        found = _VOTES.get(choice) if isinstance(choice, str) else None
+        if found is None:
+            found = f"choix : {choice}", f"choice: {choice}"
+            if isinstance(choice, str) and len(_VOTES) < 1000:
+                _VOTES[choice] = found
+        return found
     if isinstance(event, Proposal.ProposalOpened | Proposal.ProposalAmended):
         mode = getattr(event, "mode", "")
         extra = f" ({mode})" if mode else ""

@@ -251,7 +251,7 @@ class RebuildView(CatchUpView):
     Writes are kept in order and handed over with the batch; a complete batch goes to the
     writer process, which commits it with its tracking row in one transaction while this
     process projects the next one. Reads wait until every batch handed over is committed;
-    what the open batch wrote must be known from memory. The file is synced once, complete.
+    what the open batch wrote must be known from memory. The file is synced when complete.
     """
 
     durable = False
@@ -490,7 +490,9 @@ def serve(path: str, timeout: str, tracking_sql: str, single_row: str) -> None:
     """The writer process: apply each batch it is sent, with its tracking row, atomically."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     conn = connect(path, float(timeout), durable=False)
+    # Small checkpoints, each synced: little is left to sync when the file is complete.
     conn.execute("PRAGMA wal_autocheckpoint=1000")
+    conn.execute("PRAGMA synchronous=NORMAL")
     try:
         _serve(conn, stdin, stdout, tracking_sql, single_row == "1")
     finally:
