@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import Notification, Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
@@ -92,6 +93,23 @@ class RegistryProjection(Projection[ReadModelView]):
         view.begin_event(tracking)
         try:
             _timeline(view, domain_event, tracking, handler(domain_event))
+        except BaseException:
+            view.abort_event()
+            raise
+        view.end_event(tracking)
+
+    def defer(self, notification: Notification, tracking: Tracking) -> None:
+        """Apply a timeline-only event left encoded: the view decodes it and writes its row.
+
+        Its subject is found here, in order with the other events, as `_vote` would.
+        """
+        origin = notification.originator_id
+        if not isinstance(origin, UUID):
+            raise TypeError(f"aggregate ids are UUIDs, not {origin!r}")
+        view = self._view
+        view.begin_event(tracking)
+        try:
+            view.defer(notification, self.aggregates.get(origin))
         except BaseException:
             view.abort_event()
             raise
@@ -203,6 +221,9 @@ HANDLERS: dict[type[Any], str] = {
 }
 
 
+# Events whose only row is their timeline row, which needs nothing but their subject.
+TIMELINE_ONLY = frozenset(get_topic(cls) for cls, name in HANDLERS.items() if name == "_vote")
+
 INSERT_TIMELINE = (
     "INSERT INTO timeline (seq, at, caisse, aggregate, aggregate_id, version, subject, label, "
     "event, title_fr, title_en, detail_fr, detail_en, actor, role, decision) "
@@ -211,6 +232,11 @@ INSERT_TIMELINE = (
 
 
 def _timeline(view: ReadModelView, event: Any, tracking: Tracking, subject: Subject) -> None:
+    view.append(INSERT_TIMELINE, timeline_row(event, tracking.notification_id, subject))
+
+
+def timeline_row(event: Any, seq: int, subject: Subject) -> tuple[Any, ...]:
+    """An event's row in the timeline, in INSERT_TIMELINE's order."""
     name = type(event).__name__
     titles = TITLES.get(name)
     if titles is not None:
@@ -220,26 +246,23 @@ def _timeline(view: ReadModelView, event: Any, tracking: Tracking, subject: Subj
         title_fr, title_en, detail_fr, detail_en = _texts(event, name)
     role = getattr(event, "role", None)
     caisse = subject.caisse
-    view.append(
-        INSERT_TIMELINE,
-        (
-            tracking.notification_id,
-            utc(event.timestamp),
-            caisse,
-            subject.aggregate,
-            subject.id or str(event.originator_id),
-            event.originator_version,
-            subject.subject,
-            subject.label,
-            name,
-            title_fr,
-            title_en,
-            detail_fr,
-            detail_en,
-            actor_key(getattr(event, "actor", None), role, caisse),
-            role,
-            getattr(event, "decision", None),
-        ),
+    return (
+        seq,
+        utc(event.timestamp),
+        caisse,
+        subject.aggregate,
+        subject.id or str(event.originator_id),
+        event.originator_version,
+        subject.subject,
+        subject.label,
+        name,
+        title_fr,
+        title_en,
+        detail_fr,
+        detail_en,
+        actor_key(getattr(event, "actor", None), role, caisse),
+        role,
+        getattr(event, "decision", None),
     )
 
 

@@ -8,6 +8,7 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from uuid import UUID
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
@@ -24,7 +25,7 @@ from eventsourcing.utils import Environment, get_topic
 from registry.application import Registry
 from registry.config import Settings
 from registry.errors import RegistryError
-from registry.readmodels.projection import RegistryProjection
+from registry.readmodels.projection import TIMELINE_ONLY, RegistryProjection
 from registry.readmodels.view import CatchUpView, ReadModelView, RebuildView
 
 VIEWS_FILE = "views.sqlite3"
@@ -175,13 +176,14 @@ def _replay(settings: Settings, fresh: Path, progress: Progress | None) -> int:
         )
         view = factory.tracking_recorder(RebuildView)
         assert isinstance(view, RebuildView)
+        view.decode_with(env)
         # What is alive now outlives the replay: the collector need not scan it again and
         # again; the replay's own objects are freed as they go, cycles are rare.
         thresholds = gc.get_threshold()
         gc.freeze()
         gc.set_threshold(REPLAY_GC_THRESHOLD, *thresholds[1:])
         try:
-            count = _project(app, RegistryProjection(view), progress)
+            count = _project(app, RegistryProjection(view), progress, view.has_room)
         except BaseException:
             view.discard()
             raise
@@ -194,9 +196,19 @@ def _replay(settings: Settings, fresh: Path, progress: Progress | None) -> int:
     return count
 
 
-def _project(app: Registry, projection: RegistryProjection, progress: Progress | None) -> int:
+def _project(
+    app: Registry,
+    projection: RegistryProjection,
+    progress: Progress | None,
+    room: Callable[[], bool] | None = None,
+) -> int:
+    """Apply every stored event after the last tracked.
+
+    While `room()` says the view's writer keeps up, timeline-only events are handed to it
+    encoded, for it to decode and write: the work is shared between two processes.
+    """
     recorder, decode, name = app.recorder, app.mapper.to_domain_event, app.name
-    process, topics = projection.process_event, projection.topics
+    process, defer, topics = projection.process_event, projection.defer, projection.topics
     start = projection.view.max_tracking_id(name) or 0
     target = _last_relevant(app, start)
     position, reported = start, time.monotonic()
@@ -206,8 +218,12 @@ def _project(app: Registry, projection: RegistryProjection, progress: Progress |
         )
         if not batch:
             break
+        deferred = TIMELINE_ONLY if room is not None and room() else frozenset()
         for notification in batch:
-            process(decode(notification), Tracking(name, notification.id))
+            if notification.topic in deferred and isinstance(notification.originator_id, UUID):
+                defer(notification, Tracking(name, notification.id))
+            else:
+                process(decode(notification), Tracking(name, notification.id))
         position = batch[-1].id
         if progress is not None and time.monotonic() - reported > 1.0:
             progress(position - start, target - start)

@@ -25,9 +25,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+from uuid import UUID
 
 import sqlite_utils
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError, Notification, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
 from registry.readmodels.schema import FTS_COLUMNS, create_all
@@ -137,6 +138,10 @@ class ReadModelView(SQLiteTrackingRecorder):
         """The first row a read gives, seeing every earlier `execute`."""
         assert self._writer is not None
         return self._writer.execute(sql, params).fetchone()
+
+    def defer(self, notification: Notification, subject: Any) -> None:
+        """Only a view that decodes events itself takes them encoded."""
+        raise NotImplementedError
 
     def append(self, sql: str, row: Sequence[Any]) -> None:
         """A row for an append-only table, inserted with its batch, in the same transaction."""
@@ -255,11 +260,12 @@ class RebuildView(CatchUpView):
     """
 
     durable = False
-    batch_size = 2000
 
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         self._runs: Runs = []
+        self._deferred: list[tuple[Any, ...]] = []
+        self._decoding: dict[str, str] | None = None
         self._sent: int | None = None
         self._started = False
         self._process: _WriterProcess | None = None
@@ -272,6 +278,28 @@ class RebuildView(CatchUpView):
             runs[-1][1].append(params)
         else:
             runs.append((sql, [params]))
+
+    def decode_with(self, env: dict[str, str]) -> None:
+        """Let the writer decode deferred events with an application built from `env`."""
+        self._decoding = dict(env)
+
+    def has_room(self) -> bool:
+        """Whether the writer keeps up, so that it can decode deferred events too."""
+        return self._decoding is not None and (self._process is None or self._process.backlog() < 2)
+
+    def defer(self, notification: Notification, subject: Any) -> None:
+        """A timeline-only event, left encoded: the writer decodes it and writes its row."""
+        origin = notification.originator_id
+        self._deferred.append(
+            (
+                notification.id,
+                origin.bytes if isinstance(origin, UUID) else origin,
+                notification.originator_version,
+                notification.topic,
+                notification.state,
+                (subject.aggregate, subject.caisse, subject.subject, subject.label, subject.id),
+            )
+        )
 
     def query(self, sql: str, params: Any) -> Any:
         """A read of what every batch handed over has committed."""
@@ -295,6 +323,7 @@ class RebuildView(CatchUpView):
                         "batch",
                         self._runs,
                         self._rows,
+                        self._deferred,
                         self._first_seq,
                         tracking.application_name,
                         tracking.notification_id,
@@ -352,6 +381,7 @@ class RebuildView(CatchUpView):
     def _release(self) -> None:
         super()._release()
         self._runs = []
+        self._deferred = []
 
     def _writer_process(self) -> _WriterProcess:
         if self._process is None:
@@ -361,6 +391,8 @@ class RebuildView(CatchUpView):
                 self.insert_tracking_statement,
                 single_row=self.datastore.single_row_tracking,
             )
+            if self._decoding is not None:
+                self._process.send(("decoder", self._decoding))
         return self._process
 
 
@@ -401,6 +433,10 @@ class _WriterProcess:
             self._receive()
             raise self._lost()
         self._queue.put(encode(message))
+
+    def backlog(self) -> int:
+        """Messages handed over and not yet written to the pipe."""
+        return self._queue.qsize()
 
     def sync(self) -> None:
         """Wait until every batch handed over is committed."""
@@ -486,13 +522,44 @@ def _widen(pipe: IO[bytes] | None) -> None:
             fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
 
 
+Render = Callable[[list[tuple[Any, ...]]], tuple[str, list[tuple[Any, ...]]]]
+
+
+def renderer(env: dict[str, str]) -> Render:
+    """Timeline rows of deferred events, decoded by an application built from `env`."""
+    from registry.application import Registry
+    from registry.readmodels.common import Subject
+    from registry.readmodels.projection import INSERT_TIMELINE, timeline_row
+
+    to_event = Registry(env=env).mapper.to_domain_event
+
+    def render(deferred: list[tuple[Any, ...]]) -> tuple[str, list[tuple[Any, ...]]]:
+        return INSERT_TIMELINE, [
+            timeline_row(
+                to_event(
+                    Notification(
+                        originator_id=UUID(bytes=origin) if isinstance(origin, bytes) else origin,
+                        originator_version=version,
+                        topic=topic,
+                        state=state,
+                        id=seq,
+                    )
+                ),
+                seq,
+                Subject(*subject),
+            )
+            for seq, origin, version, topic, state, subject in deferred
+        ]
+
+    return render
+
+
 def serve(path: str, timeout: str, tracking_sql: str, single_row: str) -> None:
     """The writer process: apply each batch it is sent, with its tracking row, atomically."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     conn = connect(path, float(timeout), durable=False)
-    # Small checkpoints, each synced: little is left to sync when the file is complete.
+    # Small checkpoints: little is left to copy when the file is complete.
     conn.execute("PRAGMA wal_autocheckpoint=1000")
-    conn.execute("PRAGMA synchronous=NORMAL")
     try:
         _serve(conn, stdin, stdout, tracking_sql, single_row == "1")
     finally:
@@ -506,13 +573,16 @@ def _serve(
         stdout.write(encode(message))
         stdout.flush()
 
+    render: Render | None = None
     while True:
         message = decode(stdin)
         if message is None:
             return  # the projecting process is gone: nothing open is committed
         try:
             if message[0] == "batch":
-                write_batch(conn, tracking_sql, single, *message[1:])
+                write_batch(conn, tracking_sql, single, render, *message[1:])
+            elif message[0] == "decoder":
+                render = renderer(message[1])
             elif message[0] == "sync":
                 reply("synced")
             elif message[0] == "close":
@@ -531,18 +601,25 @@ def write_batch(
     conn: sqlite3.Connection,
     tracking_sql: str,
     single_row: bool,
+    render: Render | None,
     runs: Runs,
     rows: dict[str, list[Any]],
+    deferred: list[tuple[Any, ...]],
     first_seq: int,
     application_name: str,
     notification_id: int,
 ) -> None:
     """One batch's writes, in order, its rows and its tracking row, in one transaction."""
+    if deferred and render is None:
+        raise RuntimeError("deferred events, but nothing to decode them with")
     conn.execute("BEGIN IMMEDIATE")
     for sql, params in runs:
         conn.executemany(sql, params)
     for sql, table_rows in rows.items():
         conn.executemany(sql, table_rows)
+    if deferred and render is not None:
+        sql, rendered = render(deferred)
+        conn.executemany(sql, rendered)
     conn.execute(_FTS_SYNC, [first_seq, notification_id])
     found = conn.execute(
         tracking_sql, {"application_name": application_name, "notification_id": notification_id}

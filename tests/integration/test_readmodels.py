@@ -25,7 +25,7 @@ from registry.readmodels.queries import (
 )
 from registry.readmodels.runner import catch_up, close, follow, rebuild, views_path
 from registry.readmodels.schema import TABLES
-from registry.readmodels.view import CatchUpView
+from registry.readmodels.view import CatchUpView, RebuildView
 from registry.readmodels.whatif import resolve, whatif
 from registry.views import place_view
 
@@ -184,6 +184,20 @@ def test_rebuild_gives_identical_tables_to_views_kept_up_to_date_step_by_step(
         assert search_all(settings, "suspendu") == words and words
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("writer_decodes", [True, False], ids=["writer-decodes", "all-here"])
+def test_rebuild_gives_the_same_tables_whichever_process_decodes_the_votes(
+    settings: Settings, demo: Registry, monkeypatch: pytest.MonkeyPatch, writer_decodes: bool
+) -> None:
+    catch_up(settings)
+    kept, words = dump(views_path(settings)), search_all(settings, "vote")
+    assert kept["timeline"] and any(r[8] == "VoteCast" for r in kept["timeline"])
+    monkeypatch.setattr(RebuildView, "batch_size", 25)
+    monkeypatch.setattr(RebuildView, "has_room", lambda self: writer_decodes)
+    assert rebuild(settings) == demo.recorder.max_notification_id()
+    assert dump(views_path(settings)) == kept
+    assert search_all(settings, "vote") == words
 
 
 def test_whatif_lists_who_would_lose_approval_under_another_version_with_reasons(
