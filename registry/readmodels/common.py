@@ -23,8 +23,9 @@ PUBLIC_ACTOR_ROLES = frozenset({"lieu", "systeme"})
 def utc(moment: datetime) -> str:
     """A moment as a sortable UTC ISO 8601 string, always with microseconds."""
     global _last
-    if _last[0] is moment:
-        return _last[1]
+    last = _last  # read once: another thread may replace it
+    if last[0] is moment:
+        return last[1]
     if moment.tzinfo is UTC:
         text = _UTC_FORMAT % (
             moment.year,

@@ -176,13 +176,13 @@ def _replay(settings: Settings, fresh: Path, progress: Progress | None) -> int:
         )
         view = factory.tracking_recorder(RebuildView)
         assert isinstance(view, RebuildView)
-        view.decode_with(env)
         # What is alive now outlives the replay: the collector need not scan it again and
         # again; the replay's own objects are freed as they go, cycles are rare.
         thresholds = gc.get_threshold()
         gc.freeze()
         gc.set_threshold(REPLAY_GC_THRESHOLD, *thresholds[1:])
         try:
+            view.decode_with(env)
             count = _project(app, RegistryProjection(view), progress, view.has_room)
         except BaseException:
             view.discard()

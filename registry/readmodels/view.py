@@ -257,6 +257,9 @@ class RebuildView(CatchUpView):
     writer process, which commits it with its tracking row in one transaction while this
     process projects the next one. Reads wait until every batch handed over is committed;
     what the open batch wrote must be known from memory. The file is synced when complete.
+
+    Events that only add a timeline row may be handed over still encoded (`defer`), with
+    their subject: the writer decodes them and writes their rows with their batch.
     """
 
     durable = False
@@ -280,8 +283,16 @@ class RebuildView(CatchUpView):
             runs.append((sql, [params]))
 
     def decode_with(self, env: dict[str, str]) -> None:
-        """Let the writer decode deferred events with an application built from `env`."""
-        self._decoding = dict(env)
+        """Let the writer decode deferred events with an application built from `env`.
+
+        The writer starts now, so that it is ready when the first batch is.
+        """
+        with self._lock:
+            self._decoding = dict(env)
+            if self._process is None:
+                self._writer_process()
+            else:
+                self._process.send(("decoder", self._decoding))
 
     def has_room(self) -> bool:
         """Whether the writer keeps up, so that it can decode deferred events too."""
