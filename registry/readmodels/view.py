@@ -270,6 +270,7 @@ class RebuildView(CatchUpView):
         self._deferred: list[tuple[Any, ...]] = []
         self._decoding: dict[str, str] | None = None
         self._sent: int | None = None
+        self._unsynced = False  # batches handed over since the writer last confirmed
         self._started = False
         self._process: _WriterProcess | None = None
         self._reader: sqlite3.Connection | None = None
@@ -314,8 +315,9 @@ class RebuildView(CatchUpView):
 
     def query(self, sql: str, params: Any) -> Any:
         """A read of what every batch handed over has committed."""
-        if self._process is not None:
+        if self._process is not None and self._unsynced:
             self._process.sync()
+            self._unsynced = False
         if self._reader is None:
             self._reader = sqlite3.connect(
                 self.datastore.pool.db_name, isolation_level=None, check_same_thread=False
@@ -341,6 +343,7 @@ class RebuildView(CatchUpView):
                     )
                 )
                 self._sent = tracking.notification_id
+                self._unsynced = True
             self._release()
             for done in self.on_commit:
                 done()
@@ -357,6 +360,7 @@ class RebuildView(CatchUpView):
         with self._lock:
             if self._process is not None:
                 self._process.sync()
+                self._unsynced = False
 
     def close(self) -> None:
         """Commit what is complete, sync the file and close it."""
