@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -48,29 +47,18 @@ _UTC_FORMAT = "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00"
 _last: tuple[datetime | None, str] = (None, "")
 
 
-def _encoder(*, sort_keys: bool) -> Callable[[Any], str]:
-    """json.dumps(value, ensure_ascii=False, separators=(",", ":")), prepared once."""
-    base = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return base.encode
-    # The C encoder json.dumps builds on every call, with the same options.
-    chunks = make(
-        None, base.default, json.encoder.encode_basestring, None, ":", ",", sort_keys, False, True
-    )
-
-    def encode(value: Any) -> str:
-        if isinstance(value, str):
-            return base.encode(value)
-        return "".join(chunks(value, 0))
-
-    return encode
+_SORTED = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+_ORDERED = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-dumps = _encoder(sort_keys=True)
-dumps.__doc__ = "Compact, stable JSON."
-compact = _encoder(sort_keys=False)
-compact.__doc__ = "Compact JSON, keys in their order."
+def dumps(value: Any) -> str:
+    """Compact, stable JSON (an encoder made once, not one per call)."""
+    return _SORTED.encode(value)
+
+
+def compact(value: Any) -> str:
+    """Compact JSON, keys in their order."""
+    return _ORDERED.encode(value)
 
 
 def pseudonymise(aggregate_id: UUID) -> str:
