@@ -20,7 +20,7 @@ from eventsourcing.utils import get_topic
 from stdnum import luhn
 
 from policies.criteria import CriteriaVersion, in_force
-from policies.engine import Verdict, check_version
+from policies.engine import Verdict, check_version, prepare
 from policies.seed import SEED_VERSIONS
 from registry.application import Registry
 from registry.declaration import Declaration, parse_declaration
@@ -32,7 +32,6 @@ from registry.governance.charter import Charter, Kind, default_charter
 from registry.governance.members import Member
 from registry.governance.proposals import Proposal
 from registry.governance.rules import Ballot, Choice, Mode
-from registry.readmodels.whatif import Evaluator
 from registry.roles import Actor, Role
 
 CAISSE = str(DEFAULT_CAISSE["slug"])
@@ -331,10 +330,10 @@ class History:
     def _evaluations(self) -> dict[tuple[int, str], dict[str, Any]]:
         found = {}
         for version in self.versions:
-            evaluate = Evaluator(version)
+            prepared = prepare(version)
             for i, template in enumerate(self.templates):
-                result = evaluate(template, version.effective_from)
-                found[(i, version.version)] = result.model_dump(mode="json")
+                judged = prepared.judge(template, version.effective_from)
+                found[(i, version.version)] = judged.recorded()
         return found
 
     # Storage ----------------------------------------------------------------

@@ -16,7 +16,7 @@ from pydantic import field_validator, model_validator
 
 from policies.base import Outcome
 from policies.criteria import CriteriaVersion, parse_criteria_version
-from policies.engine import Judgement, Prepared, Verdict, check_version
+from policies.engine import Judgement, Verdict, check_version, prepare
 from registry.clock import local_date, paris
 from registry.declaration import Declaration
 from registry.domain.places import Status
@@ -43,10 +43,6 @@ class StoredDeclaration(Declaration):
 
 HOLDING = frozenset({Status.APPROVED.value, Status.SUSPENDED.value})
 SKIPPED = frozenset({Status.WITHDRAWN.value})
-
-
-class Evaluator(Prepared):
-    """`policies.engine.evaluate` for one version, its fingerprints checked once, not per place."""
 
 
 def is_draft_path(ref: str) -> bool:
@@ -86,7 +82,7 @@ def whatif(
 ) -> dict[str, Any]:
     """Who would gain or lose approval if `version` applied at `at`, and why."""
     on = local_date(at)
-    evaluate = Evaluator(version)
+    evaluate = prepare(version)
     gains: list[dict[str, Any]] = []
     losses: list[dict[str, Any]] = []
     review: list[dict[str, Any]] = []
