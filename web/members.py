@@ -137,6 +137,10 @@ def show(pseudonym: str) -> ResponseReturnValue:
     if request.method == "POST" and request.form.get("action") == "password":
         if account is None:
             errors["password"] = _("Ce membre n'a pas de compte.")
+        elif not member.active:
+            errors["password"] = _(
+                "Ce membre est parti : son compte ne reçoit plus de mot de passe."
+            )
         else:
             # Shown once, on this page only: never put in a flash message or a log.
             temporary = store.accounts().reset_password(account.login)

@@ -294,3 +294,27 @@ def test_only_a_facilitator_resets_a_password(client: FlaskClient) -> None:
     assert response.status_code == 403
     accounts = store.accounts_of(client.application)
     assert accounts.authenticate("membre", "demo-membre-14") is not None
+
+
+def test_no_temporary_password_for_a_member_without_account_or_who_left(
+    client: FlaskClient,
+) -> None:
+    log_in(client, "animatrice-camille")
+    accounts = store.accounts_of(client.application)
+    no_account = next(
+        m.pseudonym
+        for m in registry(client).members("paris-14e")
+        if m.active and accounts.by_pseudonym(m.pseudonym) is None
+    )
+    url = f"/membres/{no_account}"
+    response = post_form(client, url, {"action": "password"}, url)
+    assert response.status_code == 400
+    assert "Ce membre n&#39;a pas de compte." in response.get_data(as_text=True)
+    left = post_form(
+        client, "/membres/Zélie", {"action": "leave", "leave_reason": "Déménage"}, "/membres/Zélie"
+    )
+    assert left.status_code == 302
+    response = post_form(client, "/membres/Zélie", {"action": "password"}, "/membres/Zélie")
+    assert response.status_code == 400
+    assert "Ce membre est parti" in response.get_data(as_text=True)
+    assert accounts.authenticate("membre", "demo-membre-14") is not None
