@@ -10,21 +10,17 @@ rows and its tracking row in one transaction while the next batch is being proje
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import marshal
-import os
+import multiprocessing
 import pickle
 import queue
 import sqlite3
-import subprocess
-import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, Any
+from multiprocessing.connection import Connection
+from typing import Any
 from uuid import UUID
 
 import sqlite_utils
@@ -411,8 +407,8 @@ class RebuildView(CatchUpView):
         return self._process
 
 
-_ROOT = str(Path(__file__).resolve().parents[2])
-_SERVE = "import sys; from registry.readmodels.view import serve; serve(*sys.argv[1:])"
+# A fresh interpreter, whatever threads this process runs: nothing is inherited half-held.
+_CONTEXT = multiprocessing.get_context("spawn")
 
 
 class _WriterProcess:
@@ -424,15 +420,15 @@ class _WriterProcess:
     ahead = 4
 
     def __init__(self, path: str, timeout: float, tracking_sql: str, *, single_row: bool) -> None:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, (_ROOT, env.get("PYTHONPATH"))))
-        self.process = subprocess.Popen(  # noqa: S603 (this interpreter, our own module)
-            [sys.executable, "-c", _SERVE, path, str(timeout), tracking_sql, str(int(single_row))],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
+        self._pipe, theirs = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(
+            target=serve,
+            args=(theirs, path, timeout, tracking_sql, single_row),
+            name="view-writer",
+            daemon=True,
         )
-        _widen(self.process.stdin)
+        self.process.start()
+        theirs.close()
         self._failed: WriterError | None = None
         self._broken = False
         self._closed = False
@@ -447,7 +443,7 @@ class _WriterProcess:
         if self._broken:
             self._receive()
             raise self._lost()
-        self._queue.put(encode(message))
+        self._queue.put(pack(message))
 
     def backlog(self) -> int:
         """Messages handed over and not yet written to the pipe."""
@@ -463,41 +459,33 @@ class _WriterProcess:
         self.send(("close",))
         self._receive()
         self._closed = True
-        if self.process.wait() != 0:
+        self.process.join()
+        if self.process.exitcode != 0:
             raise self._lost()
 
     def stop(self) -> None:
         """End the writer, whatever its state: an open batch is rolled back."""
-        if not self._closed and self.process.poll() is None:
+        if not self._closed and self.process.is_alive():
             self.process.kill()
         self._queue.put(None)
         self._sender.join()
-        for stream in (self.process.stdin, self.process.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-        self.process.wait()
+        self._pipe.close()
+        self.process.join()
 
     def _send_all(self) -> None:
-        stdin = self.process.stdin
-        assert stdin is not None
         while (data := self._queue.get()) is not None:
             if self._broken:
                 continue
             try:
-                stdin.write(data)
-                stdin.flush()
+                self._pipe.send_bytes(data)
             except (OSError, ValueError):
                 self._broken = True
 
     def _receive(self) -> tuple[Any, ...]:
-        assert self.process.stdout is not None
         try:
-            reply = decode(self.process.stdout)
+            reply = unpack(self._pipe.recv_bytes())
         except (EOFError, OSError, ValueError, pickle.UnpicklingError):
             raise self._lost() from None
-        if reply is None:
-            raise self._lost()
         if reply[0] == "error":
             self._failed = WriterError(f"{reply[1]}: {reply[2]}")
             raise self._failed
@@ -505,36 +493,22 @@ class _WriterProcess:
 
     def _lost(self) -> WriterError:
         if self._failed is None:
-            self._failed = WriterError(f"the writer process ended ({self.process.poll()})")
+            self._failed = WriterError(f"the writer process ended ({self.process.exitcode})")
         return self._failed
 
 
-def encode(message: Any) -> bytes:
-    """A message for the pipe, framed: marshal when it can (faster), pickle otherwise."""
+def pack(message: Any) -> bytes:
+    """A message for the pipe: marshal when it can (faster), pickle otherwise."""
     try:
-        kind, data = b"M", marshal.dumps(message)
+        return b"M" + marshal.dumps(message)
     except ValueError:
-        kind, data = b"P", pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return kind + len(data).to_bytes(8, "little") + data
+        return b"P" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def decode(stream: IO[bytes]) -> Any:
-    """The next message on a pipe, or None at its end."""
-    head = stream.read(9)
-    if len(head) < 9:
-        return None
-    size = int.from_bytes(head[1:], "little")
-    data = stream.read(size)
-    if len(data) < size:
-        return None
-    return marshal.loads(data) if head[:1] == b"M" else pickle.loads(data)
-
-
-def _widen(pipe: IO[bytes] | None) -> None:
-    # A batch fits in the pipe: handing it over need not wait for the writer to read it.
-    if pipe is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+def unpack(data: bytes) -> Any:
+    """A message read from the pipe."""
+    body = memoryview(data)[1:]
+    return marshal.loads(body) if data[:1] == b"M" else pickle.loads(body)
 
 
 Render = Callable[[list[tuple[Any, ...]]], tuple[str, list[tuple[Any, ...]]]]
@@ -569,29 +543,27 @@ def renderer(env: dict[str, str]) -> Render:
     return render
 
 
-def serve(path: str, timeout: str, tracking_sql: str, single_row: str) -> None:
+def serve(pipe: Connection, path: str, timeout: float, tracking_sql: str, single: bool) -> None:
     """The writer process: apply each batch it is sent, with its tracking row, atomically."""
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    conn = connect(path, float(timeout), durable=False)
+    conn = connect(path, timeout, durable=False)
     # Small checkpoints: little is left to copy when the file is complete.
     conn.execute("PRAGMA wal_autocheckpoint=1000")
     try:
-        _serve(conn, stdin, stdout, tracking_sql, single_row == "1")
+        _serve(conn, pipe, tracking_sql, single)
     finally:
         conn.close()
+        pipe.close()
 
 
-def _serve(
-    conn: sqlite3.Connection, stdin: IO[bytes], stdout: IO[bytes], tracking_sql: str, single: bool
-) -> None:
+def _serve(conn: sqlite3.Connection, pipe: Connection, tracking_sql: str, single: bool) -> None:
     def reply(*message: Any) -> None:
-        stdout.write(encode(message))
-        stdout.flush()
+        pipe.send_bytes(pack(message))
 
     render: Render | None = None
     while True:
-        message = decode(stdin)
-        if message is None:
+        try:
+            message = unpack(pipe.recv_bytes())
+        except EOFError:
             return  # the projecting process is gone: nothing open is committed
         try:
             if message[0] == "batch":

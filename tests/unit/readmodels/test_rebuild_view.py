@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,8 @@ from registry.readmodels.view import (
     ReadModelView,
     RebuildView,
     WriterError,
-    decode,
-    encode,
+    pack,
+    unpack,
 )
 from registry.roles import Actor, Role
 from tests.helpers import shop
@@ -147,10 +148,13 @@ def test_a_failure_found_when_closing_is_raised_and_its_batch_left_out(
         ("x", Place.Approved.__name__, {"when": Path("/")}),
     ],
 )
-def test_messages_cross_the_pipe_unchanged(message: tuple[Any, ...], tmp_path: Path) -> None:
-    path = tmp_path / "pipe"
-    path.write_bytes(encode(message) + encode(("close",)))
-    with path.open("rb") as stream:
-        assert decode(stream) == message
-        assert decode(stream) == ("close",)
-        assert decode(stream) is None
+def test_messages_cross_the_pipe_unchanged(message: tuple[Any, ...]) -> None:
+    ours, theirs = multiprocessing.Pipe()
+    try:
+        ours.send_bytes(pack(message))
+        ours.send_bytes(pack(("close",)))
+        assert unpack(theirs.recv_bytes()) == message
+        assert unpack(theirs.recv_bytes()) == ("close",)
+    finally:
+        ours.close()
+        theirs.close()
