@@ -15,6 +15,12 @@ READMODEL_MESSAGES: dict[str, tuple[str, str]] = {
         "Impossible d'écrire l'export dans {path} : {details}. Rien n'a été écrit.",
         "Cannot write the export to {path}: {details}. Nothing was written.",
     ),
+    "rebuild_failed": (
+        "La reconstruction des tables a échoué : {details}. Les tables en service ({path}) "
+        "sont inchangées ; rien de la reconstruction n'est gardé.",
+        "Rebuilding the read models failed: {details}. The tables in use ({path}) are "
+        "unchanged; nothing of the rebuild is kept.",
+    ),
     "invalid_bench_size": (
         "Taille de benchmark invalide : {details}.",
         "Invalid benchmark size: {details}.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,8 +26,9 @@ from eventsourcing.utils import Environment, get_topic
 from registry.application import Registry
 from registry.config import Settings
 from registry.errors import RegistryError
+from registry.readmodels import errors as _errors  # noqa: F401  (registers the messages)
 from registry.readmodels.projection import TIMELINE_ONLY, RegistryProjection
-from registry.readmodels.view import CatchUpView, ReadModelView, RebuildView
+from registry.readmodels.view import CatchUpView, ReadModelView, RebuildView, WriterError
 
 VIEWS_FILE = "views.sqlite3"
 # Notifications read from the store at a time when rebuilding.
@@ -161,7 +163,14 @@ def rebuild(settings: Settings, progress: Progress | None = None) -> int:
     fresh = final.with_name(final.name + ".rebuild")
     _remove(fresh)
     settings.data.mkdir(parents=True, exist_ok=True)
-    count = _replay(settings, fresh, progress)
+    try:
+        count = _replay(settings, fresh, progress)
+    except (WriterError, sqlite3.Error, OSError) as exc:
+        _remove(fresh)
+        raise RegistryError("rebuild_failed", details=str(exc), path=final) from exc
+    except BaseException:
+        _remove(fresh)
+        raise
     _remove(final)
     os.replace(fresh, final)
     return count

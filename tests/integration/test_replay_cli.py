@@ -192,6 +192,35 @@ def test_rebuild_replays_every_event_and_indicators_are_defined_with_charts(
     assert len(list(charts.glob("*.svg"))) == 6
 
 
+def test_a_failed_rebuild_says_why_in_one_line_and_keeps_the_tables_in_use(
+    runner: CliRunner,
+    demo: dict[str, str],
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from registry.readmodels import runner as runner_module
+    from registry.readmodels.view import WriterError
+
+    assert run(runner, demo, "rebuild")[0] == 0
+    views = settings.data / "views.sqlite3"
+    before = views.read_bytes()
+
+    def failing(settings: Settings, fresh: Path, progress: object) -> int:
+        fresh.write_bytes(b"half-written")
+        raise WriterError("OperationalError: database or disk is full")
+
+    monkeypatch.setattr(runner_module, "_replay", failing)
+    code, out, err = run(runner, demo, "rebuild")
+    # The progress bar may have printed its line; the refusal is one line after it.
+    last = err.strip().splitlines()[-1]
+    assert code == 2 and err.count("Erreur") == 1, err
+    assert (
+        last.startswith("Erreur : La reconstruction des tables a échoué") and "disk is full" in last
+    )
+    assert views.read_bytes() == before
+    assert not (settings.data / "views.sqlite3.rebuild").exists()
+
+
 def test_bench_at_small_scale_gives_each_figure_beside_its_baseline(runner: CliRunner) -> None:
     code, out, err = run(
         runner, {"LANG": "fr_FR.UTF-8"}, "bench", "--places", "200", "--events", "5000", "--json"
