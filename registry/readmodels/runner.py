@@ -1,4 +1,5 @@
-"""Run the projection with eventsourcing's ProjectionRunner: catch up, follow, rebuild."""
+"""Keep the read models: eventsourcing's ProjectionRunner follows and catches up; a rebuild
+replays the same projection from the first event into a fresh file."""
 
 from __future__ import annotations
 
