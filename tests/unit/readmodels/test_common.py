@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from registry.readmodels.common import compact, dumps, utc
@@ -17,12 +17,17 @@ ZONES = st.sampled_from([UTC, ZoneInfo("Europe/Paris"), timezone(timedelta(hours
 @given(
     st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(9999, 12, 30), timezones=ZONES)
 )
+# The second reading of an hour that Paris lived twice (clocks set back).
+@example(datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Paris")))
 def test_utc_is_the_iso_form_of_the_moment_in_utc(moment: datetime) -> None:
     expected = moment.astimezone(UTC).isoformat(timespec="microseconds")
     assert utc(moment) == expected
-    # Asked again (the last conversion is remembered), and for an equal but distinct moment.
+    # Asked again (the last conversion is remembered), and for a distinct object of the same
+    # moment: replace() keeps fold, which tells the two readings of an ambiguous local time apart.
     assert utc(moment) == expected
-    assert utc(moment.replace(fold=0) + timedelta(0)) == expected
+    twin = moment.replace(microsecond=moment.microsecond)
+    assert twin is not moment
+    assert utc(twin) == expected
 
 
 @given(
