@@ -13,11 +13,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.errors import RegistryError
+from registry.governance.charter import Kind, parse_charter
 from registry.governance.proposals import Proposal, State
 from registry.governance.rules import ALLOWED_CHOICES, REASONED, Choice, Mode
 from registry.governance.views import proposal_detail, proposal_summary
 from registry.roles import Role
-from web import store
+from web import amending, charter_form, store
 from web.access import account, actor, has_role, role_required
 from web.i18n import lang
 from web.safety import text
@@ -80,8 +81,27 @@ def show(proposal_id: str) -> ResponseReturnValue:
     return _render_show(proposal_or_404(proposal_id), {}, {})
 
 
+def _amendments(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each amendment, with the counted votes cast before it."""
+    counted = [v for v in view["votes"] if v["counts"]]
+    return [
+        {**a, "earlier": [v["member"] for v in counted if v["on_amendment"] < a["number"]]}
+        for a in view["amendments"]
+    ]
+
+
+def _charter_changes(proposal: Any) -> list[charter_form.Change] | None:
+    """What a charter change changes in the charter version it was opened under."""
+    if proposal.kind is not Kind.CHARTER:
+        return None
+    charter = store.registry().charter(proposal.caisse)
+    before = charter.terms_of(proposal.charter_version)
+    return charter_form.changes(before, parse_charter(proposal.payload["charter"]))
+
+
 def _render_show(proposal: Any, values: dict[str, Any], errors: dict[str, str]) -> Any:
     view = _detail(proposal)
+    is_open = proposal.state is State.OPEN
     mode = Mode(proposal.mode)
     choices = [c for c in Choice if c in ALLOWED_CHOICES[mode] and c is not Choice.OPTIONS]
     status = 400 if errors else 200
@@ -92,8 +112,11 @@ def _render_show(proposal: Any, values: dict[str, Any], errors: dict[str, str]) 
         reasoned=[c.value for c in REASONED],
         options=proposal.payload.get("options", []),
         ballot=proposal.ballot,
-        is_open=proposal.state is State.OPEN,
+        is_open=is_open,
         can_vote=has_role(*VOTERS),
+        can_amend=is_open and has_role(*PROPOSERS) and amending.may_amend(proposal),
+        amendments=_amendments(view),
+        charter_changes=_charter_changes(proposal),
         my_vote=_my_vote(view),
         values=values,
         errors=errors,
@@ -125,6 +148,14 @@ def vote(proposal_id: str) -> ResponseReturnValue:
             flash(_("Votre vote est enregistré."), "info")
             return redirect(url_for("proposals.show", proposal_id=proposal_id))
     return _render_show(proposal, values, errors)
+
+
+@bp.route("/<proposal_id>/amender", methods=["GET", "POST"])
+@role_required(*PROPOSERS)
+def amend(proposal_id: str) -> ResponseReturnValue:
+    """Amend an open proposal (its author or a facilitator): a note, a new title or text, new
+    contents; votes already cast stay, marked as cast before the amendment."""
+    return amending.page(proposal_or_404(proposal_id))
 
 
 @bp.post("/<proposal_id>/lever")

@@ -111,6 +111,25 @@ def initial_values(base: CriteriaVersion) -> dict[str, Any]:
     return values
 
 
+def version_values(version: CriteriaVersion) -> dict[str, Any]:
+    """The form filled from a version as it stands (its name, title and date kept)."""
+    values = initial_values(version)
+    values.update(
+        version=version.version,
+        version_title=version.title,
+        effective_from=version.effective_from.isoformat(),
+    )
+    return values
+
+
+def version_changed(values: dict[str, Any], start: dict[str, Any]) -> bool:
+    """Whether the version's fields differ from the ones the form started with."""
+    keys = {k for k in set(values) | set(start) if k not in ("title", "text")}
+    if not str(values.get("add.policy", "")).strip():
+        keys = {k for k in keys if not k.startswith("add.")}
+    return any(str(values.get(k, "")) != str(start.get(k, "")) for k in keys)
+
+
 def read(form: Any, base: CriteriaVersion) -> RevisionForm:
     """Build the proposed version from the posted form, or the errors that stop it."""
     values = {k: form.get(k, "") for k in initial_values(base)}

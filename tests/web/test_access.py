@@ -21,7 +21,8 @@ PROPOSERS = frozenset({Role.MEMBER, Role.FACILITATOR})
 FACILITATOR = frozenset({Role.FACILITATOR})
 READERS = frozenset({Role.EVALUATOR, Role.OBSERVER, Role.FACILITATOR})
 
-# (method, url, who may use it); {p} is an open proposal, {z} a member's pseudonym.
+# (method, url, who may use it); {p} is an open proposal, {m} an open proposal of the member
+# account's own (its author may amend it), {z} a member's pseudonym.
 MATRIX: list[tuple[str, str, frozenset[object]]] = [
     ("GET", "/", EVERYONE),
     ("GET", "/annuaire/", EVERYONE),
@@ -34,6 +35,8 @@ MATRIX: list[tuple[str, str, frozenset[object]]] = [
     ("GET", "/propositions/", EVERYONE),
     ("GET", "/propositions/{p}", EVERYONE),
     ("GET", "/charte/", EVERYONE),
+    ("GET", "/charte/proposer", PROPOSERS),
+    ("POST", "/charte/proposer", PROPOSERS),
     ("GET", "/connexion", EVERYONE),
     ("POST", "/connexion", EVERYONE),
     ("GET", "/inscription", EVERYONE),
@@ -54,6 +57,8 @@ MATRIX: list[tuple[str, str, frozenset[object]]] = [
     ("GET", "/propositions/nouvelle", PROPOSERS),
     ("POST", "/propositions/nouvelle", PROPOSERS),
     ("POST", "/propositions/{p}/retirer", PROPOSERS),
+    ("GET", "/propositions/{m}/amender", PROPOSERS),
+    ("POST", "/propositions/{m}/amender", PROPOSERS),
     ("POST", "/propositions/{p}/vote", VOTERS),
     ("POST", "/propositions/{p}/lever", VOTERS),
     ("POST", "/propositions/{p}/clore", FACILITATOR),
@@ -88,6 +93,21 @@ def open_proposal(app: Flask) -> str:
     facilitator = Actor("animatrice-camille", Role.FACILITATOR)
     created = registry.propose_question(
         "paris-14e", "Question de test", "Pour la matrice d'accès.", facilitator, mode=Mode.MAJORITY
+    )
+    return str(created.id)
+
+
+def own_proposal(app: Flask) -> str:
+    """An open question by Zélie, whose demo account is the member's."""
+    from registry.governance.rules import Mode
+    from registry.roles import Actor
+
+    created = store.registry_of(app).propose_question(
+        "paris-14e",
+        "Question de Zélie",
+        "Pour la matrice d'accès.",
+        Actor("Zélie", Role.MEMBER),
+        mode=Mode.CONSENT,
     )
     return str(created.id)
 
@@ -128,7 +148,8 @@ def test_each_route_lets_in_only_its_roles(
 ) -> None:
     if role != ANON:
         log_in(client, LOGIN_OF[role])  # type: ignore[index]
-    target = url.format(p=open_proposal(client.application), z="Zélie")
+    mine = own_proposal(client.application) if "{m}" in url else ""
+    target = url.format(p=open_proposal(client.application), m=mine, z="Zélie")
     if method == "GET":
         response = client.get(target)
     else:
