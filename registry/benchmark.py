@@ -109,18 +109,23 @@ def _child(kind: str, settings: Settings, total: int, progress: Progress | None)
     command = [sys.executable, "-m", "registry.benchmark", kind, str(settings.data)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     watch = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(settings, total, progress, watch))
     if progress is not None and kind == "rebuild":
-        threading.Thread(target=_watch, args=(settings, total, progress, watch)).start()
+        watcher.start()
     try:
         out, _ = process.communicate()
     finally:
         watch.set()
+        if watcher.is_alive():
+            watcher.join()  # gone before what-if measures, which splits work only without threads
     if process.returncode != 0:
         raise RuntimeError(f"benchmark step {kind} failed")
     return dict(json.loads(out))
 
 
-def _watch(settings: Settings, total: int, progress: Progress, stop: threading.Event) -> None:
+def _watch(
+    settings: Settings, total: int, progress: Progress | None, stop: threading.Event
+) -> None:
     path = settings.data / "views.sqlite3.rebuild"
     while not stop.wait(0.5):
         if not path.exists():
@@ -133,7 +138,8 @@ def _watch(settings: Settings, total: int, progress: Progress, stop: threading.E
                 conn.close()
         except sqlite3.Error:
             continue
-        progress(int(row[0] or 0), total)
+        if progress is not None:
+            progress(int(row[0] or 0), total)
 
 
 def _measure_child(kind: str, data: Path) -> dict[str, Any]:

@@ -20,26 +20,44 @@ from registry.readmodels.runner import catch_up, views_path
 
 # Each place's latest row at a moment: the index on (siret, seq) is walked from the newest row
 # back to the first one old enough, rather than every row of the place read to take a MAX.
-AS_OF_SQL = """
-SELECT p.siret, p.caisse, d.name, d.kind, d.quartier, d.street, d.postcode, d.city,
-       d.peasant_share, s.status, s.status_fr, s.status_en, s.reason, s.decision,
-       s.valid_from AS since, s.criteria_version AS approved_under, s.coverage_rate,
-       e.criteria_version AS evaluated_under, e.verdict, e.score, e.summary_fr, e.summary_en,
-       e.at AS evaluated_at, e.seq AS evaluation_seq, d.declaration
-FROM places p
+_LATEST = """
 JOIN status_changes s ON s.siret = p.siret AND s.seq =
      (SELECT seq FROM status_changes WHERE siret = p.siret AND valid_from <= :at
       ORDER BY seq DESC LIMIT 1)
 JOIN declarations d ON d.siret = p.siret AND d.seq =
      (SELECT seq FROM declarations WHERE siret = p.siret AND valid_from <= :at
       ORDER BY seq DESC LIMIT 1)
-LEFT JOIN evaluations e ON e.siret = p.siret AND e.seq =
-     (SELECT seq FROM evaluations WHERE siret = p.siret AND at <= :at
-      ORDER BY seq DESC LIMIT 1)
+"""
+_WHERE = """
 WHERE p.applied_at <= :at AND (:caisse IS NULL OR p.caisse = :caisse)
   AND (:siret IS NULL OR p.siret = :siret)
 ORDER BY p.applied_at, p.siret
 """
+
+AS_OF_SQL = (
+    """
+SELECT p.siret, p.caisse, d.name, d.kind, d.quartier, d.street, d.postcode, d.city,
+       d.peasant_share, s.status, s.status_fr, s.status_en, s.reason, s.decision,
+       s.valid_from AS since, s.criteria_version AS approved_under, s.coverage_rate,
+       e.criteria_version AS evaluated_under, e.verdict, e.score, e.summary_fr, e.summary_en,
+       e.at AS evaluated_at, e.seq AS evaluation_seq, d.declaration
+FROM places p"""
+    + _LATEST
+    + """LEFT JOIN evaluations e ON e.siret = p.siret AND e.seq =
+     (SELECT seq FROM evaluations WHERE siret = p.siret AND at <= :at
+      ORDER BY seq DESC LIMIT 1)"""
+    + _WHERE
+)
+
+# The same places with only what a re-evaluation needs: status and declaration.
+DECLARED_AS_OF_SQL = (
+    """
+SELECT p.siret, d.name, d.kind, d.quartier, s.status, s.status_fr,
+       s.valid_from AS since, s.coverage_rate, d.declaration
+FROM places p"""
+    + _LATEST
+    + _WHERE
+)
 
 PLACE_FIELDS = (
     "siret",
@@ -116,10 +134,18 @@ def caisses_as_of(db: sqlite_utils.Database, at: datetime) -> list[str]:
 
 
 def places_as_of(
-    db: sqlite_utils.Database, at: datetime, caisse: str | None = None, siret: str | None = None
+    db: sqlite_utils.Database,
+    at: datetime,
+    caisse: str | None = None,
+    siret: str | None = None,
+    evaluations: bool = True,
 ) -> list[dict[str, Any]]:
-    """Every place that had applied by a moment, as it stood then (declarations included)."""
-    return rows(db, AS_OF_SQL, {"at": utc(at), "caisse": caisse, "siret": siret})
+    """Every place that had applied by a moment, as it stood then (declarations included).
+
+    Without `evaluations`, only the status and the declaration: what a re-evaluation needs.
+    """
+    sql = AS_OF_SQL if evaluations else DECLARED_AS_OF_SQL
+    return rows(db, sql, {"at": utc(at), "caisse": caisse, "siret": siret})
 
 
 def replay_as_of(

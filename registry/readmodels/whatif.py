@@ -7,7 +7,11 @@ modified rules, beside what actually happened, with each criterion's explanation
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import multiprocessing
+import os
+import threading
+from datetime import date, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +20,7 @@ from pydantic import field_validator, model_validator
 
 from policies.base import Outcome
 from policies.criteria import CriteriaVersion, parse_criteria_version
-from policies.engine import Judgement, Verdict, check_version, prepare
+from policies.engine import Judgement, Prepared, Verdict, check_version, prepare
 from registry.clock import local_date, paris
 from registry.declaration import Declaration
 from registry.domain.places import Status
@@ -83,29 +87,18 @@ def whatif(
     """Who would gain or lose approval if `version` applied at `at`, and why."""
     on = local_date(at)
     evaluate = prepare(version)
-    gains: list[dict[str, Any]] = []
-    losses: list[dict[str, Any]] = []
-    review: list[dict[str, Any]] = []
-    rates: list[dict[str, Any]] = []
+    places = [
+        row
+        for row in places_as_of(db, at, version.caisse, evaluations=False)
+        if row["status"] not in SKIPPED
+    ]
+    found: dict[str, list[dict[str, Any]]] = {GAIN: [], LOSS: [], REVIEW: [], RATE: []}
     unchanged = 0
-    considered = 0
-    for row in places_as_of(db, at, version.caisse):
-        if row["status"] in SKIPPED:
-            continue
-        considered += 1
-        declaration = StoredDeclaration.model_validate_json(row["declaration"])
-        result = evaluate.judge(declaration, on)
-        holding = row["status"] in HOLDING
-        if result.verdict is Verdict.TO_COLLECTIVE:
-            review.append(_entry(row, result))
-        elif result.verdict is Verdict.APPROVED and not holding:
-            gains.append(_entry(row, result))
-        elif result.verdict is Verdict.REFUSED and holding:
-            losses.append(_entry(row, result))
-        elif holding and result.coverage_rate != row["coverage_rate"]:
-            rates.append(_entry(row, result))
-        else:
+    for change, entry in classified(places, evaluate, on):
+        if entry is None:
             unchanged += 1
+        else:
+            found[change].append(entry)
     in_force = criteria_as_of(db, version.caisse, at)
     return {
         "caisse": version.caisse,
@@ -114,13 +107,85 @@ def whatif(
         "as_of": paris(at).isoformat(),
         "on": on.isoformat(),
         "in_force": in_force["version"] if in_force else None,
-        "places": considered,
-        "gains": gains,
-        "losses": losses,
-        "to_collective": review,
-        "rate_changes": rates,
+        "places": len(places),
+        "gains": found[GAIN],
+        "losses": found[LOSS],
+        "to_collective": found[REVIEW],
+        "rate_changes": found[RATE],
         "unchanged": unchanged,
     }
+
+
+# What a place's re-evaluation changes; an unchanged place needs no entry.
+GAIN, LOSS, REVIEW, RATE, SAME = "gain", "loss", "review", "rate", "same"
+Change = tuple[str, dict[str, Any] | None]
+
+# Below this many places a second process costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+def classify(places: list[dict[str, Any]], evaluate: Prepared, on: date) -> list[Change]:
+    """Each place's change under `evaluate`, with its entry when it has one."""
+    changes: list[Change] = []
+    for row in places:
+        declaration = StoredDeclaration.model_validate_json(row["declaration"])
+        result = evaluate.judge(declaration, on)
+        holding = row["status"] in HOLDING
+        if result.verdict is Verdict.TO_COLLECTIVE:
+            changes.append((REVIEW, _entry(row, result)))
+        elif result.verdict is Verdict.APPROVED and not holding:
+            changes.append((GAIN, _entry(row, result)))
+        elif result.verdict is Verdict.REFUSED and holding:
+            changes.append((LOSS, _entry(row, result)))
+        elif holding and result.coverage_rate != row["coverage_rate"]:
+            changes.append((RATE, _entry(row, result)))
+        else:
+            changes.append((SAME, None))
+    return changes
+
+
+def classified(places: list[dict[str, Any]], evaluate: Prepared, on: date) -> list[Change]:
+    """`classify`, the second half in a forked process when there are many places.
+
+    Re-evaluating is pure and each place independent, so two cores halve the wait. Forking
+    is only safe in a process with a single thread (a web server has several): elsewhere,
+    or if the second process fails, every place is classified here, with the same result.
+    """
+    if len(places) < PARALLEL_FROM or not _can_fork():
+        return classify(places, evaluate, on)
+    half = len(places) // 2
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_classify_into, args=(sender, places[half:], evaluate, on), daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        mine = classify(places[:half], evaluate, on)
+        try:
+            theirs: list[Change] = receiver.recv()
+        except EOFError:  # the second process failed: its half is done here
+            theirs = classify(places[half:], evaluate, on)
+    finally:
+        receiver.close()
+        child.join()
+    return mine + theirs
+
+
+def _can_fork() -> bool:
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and len(os.sched_getaffinity(0)) > 1
+    )
+
+
+def _classify_into(
+    sender: Connection, places: list[dict[str, Any]], evaluate: Prepared, on: date
+) -> None:
+    sender.send(classify(places, evaluate, on))
+    sender.close()
 
 
 def _entry(row: dict[str, Any], result: Judgement) -> dict[str, Any]:
