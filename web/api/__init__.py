@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from web.api import evaluation, governance, openapi, places  # noqa: F401  (register routes)
+from web.api import (  # noqa: F401  (register routes)
+    amending,
+    charter,
+    evaluation,
+    governance,
+    openapi,
+    places,
+)
 from web.api.base import bp
 
 __all__ = ["bp"]

@@ -73,6 +73,14 @@ MESSAGES = {
         "Le corps de la requête doit être un objet JSON.",
         "The body must be a JSON object.",
     ),
+    "not_amendable": (
+        "« {field} » ne s'amende pas sur une proposition de ce type ({kind}).",
+        "'{field}' cannot be amended on a proposal of this kind ({kind}).",
+    ),
+    "charter_unchanged": (
+        "La charte proposée est celle en vigueur : changez au moins une règle.",
+        "The proposed charter is the one in force: change at least one rule.",
+    ),
 }
 
 
@@ -148,8 +156,14 @@ def body_json() -> dict[str, Any]:
     return data
 
 
-def parse(model: type[BaseModel], data: Any, code: str = "invalid_request") -> Any:
-    """Validate data into a model, or a 400 naming each field in French."""
+def parse(
+    model: type[BaseModel],
+    data: Any,
+    code: str = "invalid_request",
+    by_field: dict[str, str] | None = None,
+) -> Any:
+    """Validate data into a model, or a 400 naming each field in French; `by_field` gives the
+    code when the first refused field is one of its keys (a charter, a criteria version)."""
     from registry.errors import RegistryError
 
     try:
@@ -161,4 +175,5 @@ def parse(model: type[BaseModel], data: Any, code: str = "invalid_request") -> A
             ".".join(str(p) for p in e["loc"]) or "body": french_error(e) for e in exc.errors()
         }
         summary = " ; ".join(f"{k} : {v}" for k, v in fields.items())
-        raise ApiError(400, code, summary, fields) from None
+        first = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else ""
+        raise ApiError(400, (by_field or {}).get(first, code), summary, fields) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from registry.governance.rules import Mode
@@ -24,6 +25,9 @@ from web.api.models import (
     TrainingIn,
     VoteIn,
 )
+from web.proposals import _amendments as amendments_of
+from web.proposals import _charter_changes as charter_changes_of
+from web.proposals import _detail as detail_of
 from web.proposals import proposal_or_404, summaries
 
 PROPOSERS = (Role.MEMBER, Role.PARTICIPANT, Role.FACILITATOR)
@@ -40,9 +44,16 @@ def _mode(value: str | None) -> Mode | None:
 
 
 def _detail(proposal_id: str) -> dict[str, Any]:
-    from web.proposals import _detail as detail
-
-    return detail(proposal_or_404(proposal_id))
+    """A proposal as its page shows it: with each amendment and the votes cast before it, and
+    for a charter change, what it changes."""
+    proposal = proposal_or_404(proposal_id)
+    view = detail_of(proposal)
+    changes = charter_changes_of(proposal)
+    return {
+        **view,
+        "amendments": amendments_of(view),
+        "charter_changes": None if changes is None else [asdict(c) for c in changes],
+    }
 
 
 @endpoint(

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from policies.criteria import CriteriaVersion
 from policies.engine import Evaluation
+from registry.governance.charter import CharterTerms
 
 
 class Out(BaseModel):
@@ -215,9 +216,31 @@ class ProposalOut(Out):
     provisional: bool
 
 
+class AmendmentOut(Out):
+    """One amendment of an open proposal, and whose counted votes were cast before it."""
+
+    number: int
+    note: str
+    at: str | None
+    by: str
+    earlier: list[str] = Field(
+        description="Membres dont le vote qui compte a été exprimé avant cet amendement"
+    )
+
+
+class CharterChangeOut(Out):
+    """One difference a charter change makes to the version it was opened under, in words."""
+
+    subject: str
+    field: str
+    before: str
+    after: str
+
+
 class ProposalDetailOut(ProposalOut):
     """A proposal with its text, payload, impact, votes, objections, meetings and effect."""
 
+    charter_version: int = Field(description="Version de la charte sous laquelle elle fut ouverte")
     text: str
     payload: dict[str, Any]
     impact: dict[str, Any] | None
@@ -226,6 +249,10 @@ class ProposalDetailOut(ProposalOut):
     meetings: list[dict[str, Any]]
     effect: dict[str, Any] | None
     history: list[EventOut]
+    amendments: list[AmendmentOut]
+    charter_changes: list[CharterChangeOut] | None = Field(
+        description="Pour une modification de la charte : ce qui change, règle par règle"
+    )
 
 
 class CriteriaProposalIn(BaseModel):
@@ -329,3 +356,76 @@ class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: str = Field(min_length=1, max_length=2000)
+
+
+class CharterProposalIn(BaseModel):
+    """A new charter version to put to the vote."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=5000, description="Pourquoi changer la charte")
+    mode: str | None = Field(
+        default=None, description="Un mode que la charte en vigueur permet (défaut : le premier)"
+    )
+    caisse: str | None = Field(default=None, description="Caisse (défaut : la première)")
+    charter: CharterTerms = Field(description="La charte proposée, entière (voir GET /charter)")
+
+
+class AmendmentIn(BaseModel):
+    """An amendment to an open proposal: a note, and what changes; the mode stays."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    note: str = Field(min_length=1, max_length=2000, description="Ce qui change, et pourquoi")
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    text: str | None = Field(default=None, max_length=5000)
+    version: CriteriaVersion | None = Field(
+        default=None, description="Révision des critères seulement : la version amendée"
+    )
+    charter: CharterTerms | None = Field(
+        default=None, description="Modification de la charte seulement : la charte amendée"
+    )
+    options: list[str] | None = Field(
+        default=None,
+        description="Sondage seulement : toutes les options, celles déjà soumises au vote "
+        "et les nouvelles",
+    )
+
+
+class CharterRuleOut(Out):
+    """The charter's rule for one kind of question, with French labels."""
+
+    body: str
+    modes: list[str]
+    quorum: str
+    majority: str
+    threshold: str
+    abstentions: str
+    voting_days: int
+    training_required: bool
+    ballot: str
+    kind_fr: str
+    body_fr: str
+    modes_fr: list[str]
+
+
+class CharterAdoptionOut(Out):
+    """When a charter version was adopted, and by which decision."""
+
+    version: int
+    adopted_on: str | None
+    decision: str
+
+
+class CharterOut(Out):
+    """The charter in force, every version adopted, and the changes put to the vote."""
+
+    caisse: str
+    version: int
+    title: str
+    notes: str
+    rules: dict[str, CharterRuleOut]
+    history: list[CharterAdoptionOut]
+    terms: CharterTerms = Field(description="La charte en vigueur, prête à être modifiée")
+    pending: list[ProposalOut] = Field(description="Modifications de la charte ouvertes au vote")
