@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from web.api import (  # noqa: F401  (register routes)
+    account,
     amending,
     charter,
     evaluation,

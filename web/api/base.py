@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ValidationError
 
@@ -56,6 +56,7 @@ class Route:
     query: dict[str, str] = field(default_factory=dict)
     status: int = 200
     tag: str = ""
+    no_store: bool = False
 
 
 ROUTES: list[Route] = []
@@ -81,6 +82,14 @@ MESSAGES = {
         "La charte proposée est celle en vigueur : changez au moins une règle.",
         "The proposed charter is the one in force: change at least one rule.",
     ),
+    "no_account": (
+        "{pseudonym} n'a pas de compte.",
+        "{pseudonym} has no account.",
+    ),
+    "account_incomplete": (
+        "Pour ouvrir un compte, donnez un identifiant et un mot de passe.",
+        "To open an account, give both a login and a password.",
+    ),
 }
 
 
@@ -102,9 +111,13 @@ def endpoint(
     query: dict[str, str] | None = None,
     status: int = 200,
     tag: str = "",
+    no_store: bool = False,
 ) -> Callable[[F], F]:
-    """Register an API route, its token check and its description for the OpenAPI document."""
-    route = Route(method, path, summary, response, many, body, roles, query or {}, status, tag)
+    """Register an API route, its token check and its description for the OpenAPI document;
+    `no_store` keeps a response holding a secret out of every cache."""
+    route = Route(
+        method, path, summary, response, many, body, roles, query or {}, status, tag, no_store
+    )
     ROUTES.append(route)
     flask_path = path.replace("{", "<").replace("}", ">")
 
@@ -118,7 +131,10 @@ def endpoint(
                         403, "forbidden", message("forbidden", roles=", ".join(map(str, roles)))
                     )
             result = view(*args, **kwargs)
-            return dump(result, response, many), status
+            reply = dump(result, response, many)
+            if no_store:
+                reply.headers["Cache-Control"] = "no-store"
+            return reply, status
 
         wrapper.roles = roles  # type: ignore[attr-defined]
         name = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
@@ -139,7 +155,7 @@ def authenticate() -> Any:
     return account
 
 
-def dump(result: Any, model: type[BaseModel] | None, many: bool) -> Any:
+def dump(result: Any, model: type[BaseModel] | None, many: bool) -> Response:
     """The result checked against its declared model, as JSON."""
     if model is None:
         return jsonify(result)

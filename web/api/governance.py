@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from registry.accounts import LOGIN, MIN_PASSWORD, AccountError
+from registry.errors import RegistryError
+from registry.governance.members import parse_roles
 from registry.governance.rules import Mode
 from registry.governance.views import member_view
 from registry.roles import Role
 from web import store
 from web.access import account, actor
-from web.api.base import ApiError, body_json, endpoint, parse
+from web.api.base import ApiError, body_json, endpoint, message, parse
 from web.api.models import (
     CriteriaProposalIn,
     ImpactIn,
+    LeaveIn,
     MeetingIn,
     MemberIn,
     MemberOut,
@@ -22,9 +26,12 @@ from web.api.models import (
     ProposalDetailOut,
     ProposalOut,
     QuestionIn,
+    RolesIn,
+    TemporaryPasswordOut,
     TrainingIn,
     VoteIn,
 )
+from web.members import ACCOUNT_PRIORITY
 from web.proposals import _amendments as amendments_of
 from web.proposals import _charter_changes as charter_changes_of
 from web.proposals import _detail as detail_of
@@ -54,6 +61,10 @@ def _detail(proposal_id: str) -> dict[str, Any]:
         "amendments": amendments_of(view),
         "charter_changes": None if changes is None else [asdict(c) for c in changes],
     }
+
+
+def _caisse() -> str:
+    return str(store.registry().caisses()[0].slug)
 
 
 @endpoint(
@@ -223,15 +234,108 @@ def list_members() -> Any:
     tag="membres",
 )
 def join() -> Any:
-    """A new member joins a wave."""
+    """A new member joins a wave; an account is opened for them when a login is given."""
     data = parse(MemberIn, body_json())
     registry = store.registry()
-    from registry.governance.members import parse_roles
+    roles = parse_roles(data.roles)
+    login = _checked_login(data.login, data.password)
+    member = registry.join_member(_caisse(), data.pseudonym, roles, data.wave, actor())
+    if login:
+        main_role = next(r for r in ACCOUNT_PRIORITY if r in roles)
+        store.accounts().create(
+            login, data.password or "", main_role, member.pseudonym, (), member.pseudonym
+        )
+    return member_view(member)
 
-    member = registry.join_member(
-        registry.caisses()[0].slug, data.pseudonym, parse_roles(data.roles), data.wave, actor()
+
+def _checked_login(login: str | None, password: str | None) -> str:
+    """The login of the account to open with a new member ('' for none), checked before the
+    member is recorded, so that a refused account stores nothing."""
+    login = (login or "").strip().lower()
+    if bool(login) != bool(password):
+        raise ApiError(400, "account_incomplete", message("account_incomplete"))
+    if not login:
+        return ""
+    if not LOGIN.match(login):
+        raise AccountError("invalid_login")
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError("weak_password", min=MIN_PASSWORD)
+    if store.accounts().get(login) is not None:
+        raise AccountError("login_taken", login=login)
+    return login
+
+
+@endpoint(
+    "GET",
+    "/members/{pseudonym}",
+    "Un membre : rôles, vague, formations",
+    MemberOut,
+    roles=(Role.FACILITATOR, Role.EVALUATOR, Role.OBSERVER),
+    tag="membres",
+)
+def get_member(pseudonym: str) -> Any:
+    """One member of the first caisse."""
+    return member_view(store.registry().member(_caisse(), pseudonym))
+
+
+@endpoint(
+    "POST",
+    "/members/{pseudonym}/roles",
+    "Changer les rôles d'un membre",
+    MemberOut,
+    body=RolesIn,
+    roles=(Role.FACILITATOR,),
+    tag="membres",
+)
+def set_roles(pseudonym: str) -> Any:
+    """Replace a member's roles, saying why."""
+    data = parse(RolesIn, body_json())
+    member = store.registry().set_roles(
+        _caisse(), pseudonym, parse_roles(data.roles), data.reason, actor()
     )
     return member_view(member)
+
+
+@endpoint(
+    "POST",
+    "/members/{pseudonym}/leave",
+    "Enregistrer le départ d'un membre",
+    MemberOut,
+    body=LeaveIn,
+    roles=(Role.FACILITATOR,),
+    tag="membres",
+)
+def leave(pseudonym: str) -> Any:
+    """A member leaves; their past votes stay in the history."""
+    data = parse(LeaveIn, body_json())
+    return member_view(store.registry().leave_member(_caisse(), pseudonym, data.reason, actor()))
+
+
+@endpoint(
+    "POST",
+    "/members/{pseudonym}/password",
+    "Créer un mot de passe provisoire (affiché une fois ; le jeton d'API du membre est révoqué)",
+    TemporaryPasswordOut,
+    roles=(Role.FACILITATOR,),
+    tag="membres",
+    no_store=True,
+)
+def reset_password(pseudonym: str) -> Any:
+    """A temporary password for a member who lost theirs, to hand over in person."""
+    member = store.registry().member(_caisse(), pseudonym)
+    accounts = store.accounts()
+    held = accounts.by_pseudonym(member.pseudonym)
+    if held is None:
+        raise ApiError(404, "no_account", message("no_account", pseudonym=member.pseudonym))
+    if not member.active:
+        raise RegistryError("member_left", pseudonym=member.pseudonym)
+    temporary = accounts.reset_password(held.login)
+    return {
+        "pseudonym": member.pseudonym,
+        "login": held.login,
+        "temporary_password": temporary,
+        "token_revoked": True,
+    }
 
 
 @endpoint(
@@ -246,10 +350,7 @@ def join() -> Any:
 def training(pseudonym: str) -> Any:
     """Record a training session a member attended."""
     data = parse(TrainingIn, body_json())
-    registry = store.registry()
-    member = registry.record_training(
-        registry.caisses()[0].slug, pseudonym, data.session, data.on, actor()
-    )
+    member = store.registry().record_training(_caisse(), pseudonym, data.session, data.on, actor())
     return member_view(member)
 
 

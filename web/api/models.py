@@ -308,13 +308,18 @@ class MeetingIn(BaseModel):
 
 
 class MemberIn(BaseModel):
-    """A new member of a wave."""
+    """A new member of a wave; an account is opened for them when a login and password are
+    given."""
 
     model_config = ConfigDict(extra="forbid")
 
     pseudonym: str = Field(min_length=2, max_length=40)
     roles: list[str] = Field(min_length=1)
     wave: int = Field(ge=1, le=99)
+    login: str | None = Field(default=None, description="Identifiant du compte à ouvrir")
+    password: str | None = Field(
+        default=None, description="Mot de passe du compte à ouvrir (10 caractères au moins)"
+    )
 
 
 class TrainingIn(BaseModel):
@@ -429,3 +434,46 @@ class CharterOut(Out):
     history: list[CharterAdoptionOut]
     terms: CharterTerms = Field(description="La charte en vigueur, prête à être modifiée")
     pending: list[ProposalOut] = Field(description="Modifications de la charte ouvertes au vote")
+
+
+class RolesIn(BaseModel):
+    """A member's new roles."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    roles: list[str] = Field(min_length=1)
+    reason: str = Field(default="", max_length=500)
+
+
+class LeaveIn(BaseModel):
+    """A member's departure."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=500)
+
+
+class TemporaryPasswordOut(Out):
+    """A temporary password, shown once; the account's API token is revoked."""
+
+    pseudonym: str
+    login: str
+    temporary_password: str = Field(description="À remettre en main propre ; affiché une fois")
+    token_revoked: bool
+
+
+class AccountOut(Out):
+    """The account holding the token."""
+
+    login: str
+    role: str
+    display_name: str
+    pseudonym: str
+    sirets: list[str]
+    has_token: bool
+
+
+class TokenOut(Out):
+    """A new API token, shown once; only its digest is kept."""
+
+    token: str = Field(description="En-tête « Authorization: Bearer JETON » ; affiché une fois")
