@@ -1,8 +1,10 @@
 """Web accounts, kept outside the event log so that a person's login can be erased.
 
 A small SQLite file, `<data>/accounts.sqlite3`: argon2 password hashes, a role, an optional
-API token (only its SHA-256 is stored) and the SIRETs a place account speaks for. Failed
-logins are counted per key (address and login) with a lockout window.
+API token (only its SHA-256 is stored), the SIRETs a place account speaks for and the caisse a
+member, participant, facilitator, evaluator or observer account belongs to (empty: the
+registry's first caisse, as for files written before accounts had one). Failed logins are
+counted per key (address and login) with a lockout window.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +79,7 @@ class Account:
     sirets: tuple[str, ...] = field(default=())
     has_token: bool = False
     pseudonym: str = ""
+    caisse: str = ""
 
     @property
     def actor_id(self) -> str:
@@ -126,11 +129,15 @@ class Accounts:
                         "token_hash": str,
                         "sirets": str,
                         "pseudonym": str,
+                        "caisse": str,
                         "created_at": float,
                     },
                     pk="login",
                 )
                 db.table("accounts").create_index(["token_hash"])
+            elif "caisse" not in db.table("accounts").columns_dict:
+                # Files written before accounts had a caisse: theirs is the first caisse.
+                db.table("accounts").add_column("caisse", str, not_null_default="")
             if "login_failures" not in db.table_names():
                 db.table("login_failures").create(
                     {"key": str, "failures": int, "first_at": float, "locked_until": float},
@@ -161,6 +168,7 @@ class Accounts:
         display_name: str = "",
         sirets: tuple[str, ...] = (),
         pseudonym: str = "",
+        caisse: str = "",
     ) -> Account:
         """A new account; refuses a taken or malformed login and a short password."""
         login = login.strip().lower()
@@ -180,6 +188,7 @@ class Accounts:
                     "token_hash": None,
                     "sirets": json.dumps(list(sirets)),
                     "pseudonym": pseudonym.strip(),
+                    "caisse": caisse.strip(),
                     "created_at": time.time(),
                 }
             )
@@ -228,11 +237,20 @@ class Accounts:
         self._update(login, password_hash=self.hasher.hash(temporary), token_hash=None)
         return temporary
 
-    def by_pseudonym(self, pseudonym: str) -> Account | None:
-        """The account acting as a member pseudonym, or None."""
+    def by_pseudonym(self, pseudonym: str, caisses: Sequence[str] | None = None) -> Account | None:
+        """The account acting as a member pseudonym, or None; with `caisses`, only an account
+        belonging to one of them (a pseudonym is unique within a caisse, not across caisses)."""
+        where, params = "pseudonym = ?", [pseudonym.strip()]
+        if caisses is not None:
+            where += " and caisse in ({})".format(", ".join("?" for _ in caisses) or "null")
+            params.extend(caisses)
         with self._db() as db:
-            rows = list(db.table("accounts").rows_where("pseudonym = ?", [pseudonym.strip()]))
+            rows = list(db.table("accounts").rows_where(where, params, order_by="login"))
         return _account(rows[0]) if rows else None
+
+    def set_caisse(self, login: str, caisse: str) -> None:
+        """Move an account to another caisse."""
+        self._update(login, caisse=caisse.strip())
 
     def set_role(self, login: str, role: Role | str) -> None:
         """Change an account's role."""
@@ -337,6 +355,7 @@ def _account(row: dict[str, Any]) -> Account:
         sirets=tuple(json.loads(row["sirets"] or "[]")),
         has_token=bool(row["token_hash"]),
         pseudonym=row.get("pseudonym") or "",
+        caisse=row.get("caisse") or "",
     )
 
 
@@ -375,6 +394,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, Role, str, str], ...] = (
 def create_demo_accounts(settings: Settings) -> list[tuple[str, str, str]]:
     """One demo account per role (reset if present): (login, password, role) for each."""
     from registry.demo_places import all_declarations
+    from registry.domain.caisses import DEFAULT_CAISSE
 
     sirets = {d["name"]: str(d["siret"]) for d in all_declarations()}
     accounts = Accounts.for_settings(settings)
@@ -383,6 +403,7 @@ def create_demo_accounts(settings: Settings) -> list[tuple[str, str, str]]:
         if accounts.get(login) is not None:
             accounts.delete(login)
         own = (sirets[name],) if name in sirets else ()
-        accounts.create(login, password, role, name, own, pseudonym)
+        caisse = "" if role is Role.PLACE else str(DEFAULT_CAISSE["slug"])
+        accounts.create(login, password, role, name, own, pseudonym, caisse)
         created.append((login, password, str(role)))
     return created
