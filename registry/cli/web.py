@@ -1,14 +1,18 @@
-"""The `serve` command: the web interface on a production WSGI server (waitress)."""
+"""The `serve` command: the web interface on a production WSGI server (waitress); and
+`account-add`, a web account for a person of a caisse (its first facilitator, for instance)."""
 
 from __future__ import annotations
 
 import importlib
 import ipaddress
+import sys
 
 import click
 
-from registry.cli.base import Context, main, pass_ctx, refusals
+from registry.accounts import ACCOUNT_ROLES, AccountError, Accounts
+from registry.cli.base import EXIT_REFUSED, Context, main, pass_ctx, refusals
 from registry.errors import RegistryError
+from registry.roles import Role
 
 
 def is_loopback(host: str) -> bool:
@@ -81,6 +85,54 @@ def serve(
         waitress_serve(app, host=host, port=port, threads=threads, ident="ssa-registry", **proxy)
     finally:
         store.close(app)
+
+
+@main.command("account-add")
+@click.argument("login")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([str(r) for r in ACCOUNT_ROLES]),
+    help="Rôle du compte.",
+)
+@click.option(
+    "--caisse",
+    default=None,
+    help="Caisse du compte (défaut : la première du registre) ; un lieu suit ses SIRET.",
+)
+@click.option("--name", "display_name", default="", help="Nom affiché (défaut : l'identifiant).")
+@click.option("--pseudonym", default="", help="Pseudonyme sous lequel le compte agit.")
+@click.password_option("--password", help="Mot de passe (demandé s'il n'est pas donné).")
+@pass_ctx
+@refusals
+def account_add(
+    ctx: Context,
+    login: str,
+    role: str,
+    caisse: str | None,
+    display_name: str,
+    pseudonym: str,
+    password: str,
+) -> None:
+    """Crée un compte web rattaché à une caisse, par exemple la première animatrice d'une
+    nouvelle caisse, qui ouvrira ensuite les comptes de ses membres depuis la page « Membres ».
+
+    Creates a web account belonging to a caisse, for instance the first facilitator of a new
+    caisse, who then opens its members' accounts from the "Members" page.
+    """
+    with ctx.registry() as app:
+        slug = app.caisse(caisse).slug if caisse else app.caisses()[0].slug
+    if role == str(Role.PLACE):
+        slug = ""
+    try:
+        Accounts.for_settings(ctx.settings).create(
+            login, password, role, display_name, (), pseudonym, slug
+        )
+    except AccountError as exc:
+        click.echo(f"Erreur : {exc.message(ctx.lang)}", err=True)
+        sys.exit(EXIT_REFUSED)
+    where = f", caisse {slug}" if slug else ""
+    click.echo(f"Compte créé : {login.strip().lower()} ({role}{where})")
 
 
 if __name__ == "__main__":  # python -m registry.cli.web serve …
