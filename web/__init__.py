@@ -37,12 +37,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = not app.config.get("TESTING", False)
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
 
-    from web import access, i18n, security, store
+    from web import access, caisses, i18n, security, store
 
     security.init_app(app)
     i18n.init_app(app)
     store.init_app(app)
     access.init_app(app)
+    caisses.init_app(app)
 
     from web import (
         account,

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from registry.accounts import AccountError
 from registry.roles import Role
-from web import store
+from web import caisses, store
 from web.access import client_key
 from web.i18n import lang
 from web.safety import safe_next, text
@@ -131,6 +131,9 @@ def index() -> ResponseReturnValue:
                 else:
                     flash(_("Mot de passe changé."), "info")
     account = accounts.get(current_user.login)
-    return render_template("account/index.html", account=account, token=token, errors=errors), (
-        400 if errors else 200
-    )
+    caisse = None
+    if account is not None and (account.role is not Role.PLACE or account.sirets):
+        caisse = caisses.of_account(account)
+    return render_template(
+        "account/index.html", account=account, caisse=caisse, token=token, errors=errors
+    ), (400 if errors else 200)

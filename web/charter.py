@@ -15,7 +15,7 @@ from registry.governance.proposals import State
 from registry.governance.rules import MODE_LABELS, Mode
 from registry.governance.views import charter_view
 from registry.roles import Role
-from web import charter_form, store
+from web import caisses, charter_form, store
 from web.access import actor, role_required
 from web.i18n import lang
 from web.safety import text
@@ -26,19 +26,34 @@ PROPOSERS = (Role.MEMBER, Role.PARTICIPANT, Role.FACILITATOR)
 
 
 def _caisse() -> str:
-    return store.registry().caisses()[0].slug
+    """The caisse whose charter a member proposes to change: their own."""
+    return caisses.own().slug
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """The charter in force, every version adopted, and the changes put to the vote."""
     registry = store.registry()
-    caisse = _caisse()
+    caisse = caisses.chosen_or_404().slug
     charter = registry.charter(caisse)
     pending = [
         p for p in registry.proposals(caisse) if p.kind is Kind.CHARTER and p.state is State.OPEN
     ]
-    return render_template("charter/index.html", charter=charter_view(charter), pending=pending)
+    return render_template(
+        "charter/index.html",
+        charter=charter_view(charter),
+        pending=pending,
+        may_propose=_may_propose(caisse),
+    )
+
+
+def _may_propose(caisse: str) -> bool:
+    """Whether the signed-in person may propose a change to this caisse's charter."""
+    account = caisses.signed_in()
+    if account is None or account.role not in PROPOSERS:
+        return False
+    mine = caisses.of_account(account)
+    return mine is not None and mine.slug == caisse
 
 
 def proposal_modes() -> list[tuple[str, str]]:

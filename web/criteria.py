@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from policies.catalogue import CATALOGUE
 from policies.criteria import CriteriaVersion
 from registry.clock import local_date, now
-from web import store
+from web import caisses, store
 from web.criteria_diff import changes
 
 bp = Blueprint("criteria", __name__, url_prefix="/criteres")
 
 
 def _caisse() -> str:
-    registry = store.registry()
-    caisses = registry.caisses()
-    if not caisses:
-        abort(404)
-    wanted = request.args.get("caisse") or caisses[0].slug
-    return registry.caisse(wanted).slug
+    """The caisse asked for (`?caisse=`), else the visitor's, else the first."""
+    return caisses.chosen_or_404().slug
 
 
 def policy_info(ref: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from registry.domain.places import ALLOWED, Status
 from registry.errors import RegistryError
 from registry.roles import Role
 from registry.views import place_view
-from web import store
+from web import caisses, store
 from web.access import actor, role_required
 from web.i18n import lang
 from web.safety import text
@@ -31,7 +31,8 @@ ACTIONS = {
 @role_required(Role.FACILITATOR)
 def index() -> ResponseReturnValue:
     """Places waiting for the collective first, then every place a decision can apply to."""
-    views = [place_view(p, detail=True) for p in store.registry().places()]
+    caisse = caisses.own()
+    views = [place_view(p, detail=True) for p in store.registry().places(caisse.slug)]
     waiting = [v for v in views if v["status"] == Status.PENDING.value]
     others = [v for v in views if v["status"] != Status.PENDING.value]
     return render_template("decisions/index.html", waiting=waiting, others=others)
@@ -43,6 +44,14 @@ def decide(siret: str) -> ResponseReturnValue:
     """Record a decision on one place: the action, why, and which decision it applies."""
     registry = store.registry()
     place = registry.place(siret)
+    caisses.check_own(
+        place.caisse,
+        _(
+            "%(name)s relève d'une autre caisse que la vôtre : seule son animation y inscrit "
+            "les décisions.",
+            name=place.name,
+        ),
+    )
     allowed = [a for a in ACTIONS if place.status in ALLOWED[a]]
     values = {"action": allowed[0] if allowed else "", "reason": "", "decision": ""}
     errors: dict[str, str] = {}

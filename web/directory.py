@@ -11,7 +11,7 @@ from registry.clock import local_date, now
 from registry.declaration import PlaceKind
 from registry.domain.places import Status
 from registry.views import place_view
-from web import store
+from web import caisses, store
 
 bp = Blueprint("directory", __name__, url_prefix="/annuaire")
 
@@ -49,24 +49,33 @@ def approved_places(kind: str = "", quartier: str = "", caisse: str = "") -> lis
 
 
 def _filters() -> dict[str, Any]:
-    registry = store.registry()
-    caisses = registry.caisses() if registry.is_initialised() else []
-    quartiers = sorted({q for c in caisses for q in c.quartiers})
+    """The filters asked for: kind, quartier, and the caisse (the visitor's by default; every
+    caisse with `?caisse=toutes`)."""
+    known = caisses.known()
+    shown = caisses.chosen(allow_all=True)
+    within = [shown] if shown is not None else known
     return {
         "kinds": [k.value for k in PlaceKind],
-        "quartiers": quartiers,
-        "caisses": caisses,
+        "quartiers": sorted({q for c in within for q in c.quartiers}),
+        "caisses": known,
+        "every_caisse": caisses.ALL,
+        "shown": shown,
         "kind": request.args.get("type", ""),
         "quartier": request.args.get("quartier", ""),
-        "caisse": request.args.get("caisse", ""),
+        "caisse": shown.slug if shown is not None else caisses.ALL,
     }
+
+
+def _slug(filters: dict[str, Any]) -> str:
+    shown = filters["shown"]
+    return shown.slug if shown is not None else ""
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Approved places, filtered by kind and quartier."""
     filters = _filters()
-    places = approved_places(filters["kind"], filters["quartier"], filters["caisse"])
+    places = approved_places(filters["kind"], filters["quartier"], _slug(filters))
     return render_template("directory/index.html", places=places, **filters)
 
 
@@ -74,7 +83,7 @@ def index() -> ResponseReturnValue:
 def printable() -> ResponseReturnValue:
     """The same list laid out for paper."""
     filters = _filters()
-    places = approved_places(filters["kind"], filters["quartier"], filters["caisse"])
+    places = approved_places(filters["kind"], filters["quartier"], _slug(filters))
     return render_template(
         "directory/print.html", places=places, today=local_date(now()), **filters
     )

@@ -19,7 +19,7 @@ from registry.domain.places import Place, Status
 from registry.errors import RegistryError
 from registry.roles import Role
 from registry.views import place_view
-from web import store
+from web import caisses, store
 from web.access import role_required
 from web.i18n import lang
 
@@ -55,11 +55,18 @@ def _day(name: str, errors: dict[str, str]) -> date:
 @role_required(*READERS)
 def index() -> ResponseReturnValue:
     """What an evaluator can do here."""
+    caisses.chosen()
     return render_template("evaluation/index.html")
 
 
-def replay_at(day: date) -> dict[str, Any]:
-    """Every place and the criteria in force as they stood at the end of a day.
+def _caisse() -> str:
+    """The caisse evaluated: `?caisse=`, else the evaluator's, else the first."""
+    return caisses.chosen_or_404().slug
+
+
+def replay_at(day: date, caisse: str | None = None) -> dict[str, Any]:
+    """Every place (of one caisse if given) and the criteria in force as they stood at the end
+    of a day.
 
     Read from the read models (views.sqlite3) when the registry has them, else rebuilt from
     each place's events.
@@ -67,9 +74,9 @@ def replay_at(day: date) -> dict[str, Any]:
     try:
         from registry.readmodels import api as readmodels
     except ImportError:
-        return replay_from_events(day)
+        return replay_from_events(day, caisse)
     registry = store.registry()
-    found = readmodels.replay_as_of(current_app.config["REGISTRY_SETTINGS"], _end_of(day))
+    found = readmodels.replay_as_of(current_app.config["REGISTRY_SETTINGS"], _end_of(day), caisse)
     caisses = [
         {"caisse": registry.caisse(slug), "criteria": found["criteria"].get(slug)}
         for slug in found["caisses"]
@@ -83,23 +90,27 @@ def _end_of(day: date) -> datetime:
     return parse_moment(day.isoformat())
 
 
-def replay_from_events(day: date) -> dict[str, Any]:
+def replay_from_events(day: date, caisse: str | None = None) -> dict[str, Any]:
     """The same, rebuilt from each place's and criteria set's own events."""
     registry = store.registry()
     moment = _end_of(day)
-    caisses = []
-    for caisse in registry.caisses():
-        criteria = registry.criteria_set(caisse.slug, moment).in_force(day, moment)
-        caisses.append({"caisse": caisse, "criteria": criteria})
+    found = []
+    for each in registry.caisses():
+        if caisse is not None and each.slug != caisse:
+            continue
+        criteria = registry.criteria_set(each.slug, moment).in_force(day, moment)
+        found.append({"caisse": each, "criteria": criteria})
     places = []
     for place_id in registry.ids_of(Place.Applied):
         place = registry.repository.get(place_id)
+        if caisse is not None and place.caisse != caisse:
+            continue
         then = registry.place_at(place.siret, moment)
         if then is not None:
             places.append(place_view(then, detail=True))
     places.sort(key=lambda v: v["name"].casefold())
     approved = [p for p in places if p["status"] == Status.APPROVED.value]
-    return {"day": day, "caisses": caisses, "places": places, "approved": approved}
+    return {"day": day, "caisses": found, "places": places, "approved": approved}
 
 
 @bp.get("/rejouer")
@@ -108,8 +119,12 @@ def replay() -> ResponseReturnValue:
     """The registry as it stood at the end of a chosen day, and the rules then in force."""
     errors: dict[str, str] = {}
     day = _day("date", errors)
+    caisse = _caisse()
     return render_template(
-        "evaluation/replay.html", errors=errors, raw=request.args.get("date", ""), **replay_at(day)
+        "evaluation/replay.html",
+        errors=errors,
+        raw=request.args.get("date", ""),
+        **replay_at(day, caisse),
     )
 
 
@@ -120,7 +135,7 @@ def what_if() -> ResponseReturnValue:
     registry = store.registry()
     errors: dict[str, str] = {}
     day = _day("date", errors)
-    caisse = registry.caisses()[0].slug
+    caisse = _caisse()
     versions = registry.criteria_set(caisse).versions()
     chosen = request.args.get("version") or (versions[-1].version if versions else "")
     rows = []
@@ -152,10 +167,11 @@ def what_if() -> ResponseReturnValue:
     )
 
 
-def export_rows(day: date) -> list[dict[str, Any]]:
-    """The approved places at the end of a day, flat, for payment systems and analysis."""
+def export_rows(day: date, caisse: str | None = None) -> list[dict[str, Any]]:
+    """The approved places (of one caisse if given) at the end of a day, flat, for payment
+    systems and analysis."""
     rows = []
-    for view in replay_from_events(day)["approved"]:
+    for view in replay_from_events(day, caisse)["approved"]:
         address = view["declaration"].get("address") or {}
         rows.append(
             {
@@ -178,7 +194,9 @@ def export_rows(day: date) -> list[dict[str, Any]]:
 @role_required(*READERS)
 def exports() -> ResponseReturnValue:
     """The downloads on offer."""
-    return render_template("evaluation/exports.html", today=local_date(now()))
+    return render_template(
+        "evaluation/exports.html", today=local_date(now()), caisse=caisses.chosen_or_404()
+    )
 
 
 @bp.get("/exports/lieux-conventionnes.<fmt>")
@@ -189,10 +207,17 @@ def export(fmt: str) -> ResponseReturnValue:
     day = _day("date", errors)
     if errors:
         return Response(json.dumps(errors, ensure_ascii=False), 400, mimetype="application/json")
-    rows = export_rows(day)
+    caisse = _caisse()
+    rows = export_rows(day, caisse)
     name = f"lieux-conventionnes-{day.isoformat()}"
+    if caisses.several():
+        name = f"lieux-conventionnes-{caisse}-{day.isoformat()}"
     if fmt == "json":
-        body = json.dumps({"date": day.isoformat(), "places": rows}, ensure_ascii=False, indent=2)
+        body = json.dumps(
+            {"date": day.isoformat(), "caisse": caisse, "places": rows},
+            ensure_ascii=False,
+            indent=2,
+        )
         return Response(
             body,
             mimetype="application/json",

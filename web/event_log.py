@@ -22,6 +22,7 @@ class EventLog:
     entries: list[dict[str, Any]] = field(default_factory=list)
     last_id: int = 0
     subjects: dict[Any, dict[str, str]] = field(default_factory=dict)
+    caisses: dict[Any, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refresh(self, registry: Registry) -> list[dict[str, Any]]:
@@ -43,6 +44,7 @@ class EventLog:
         entry["category"] = _category(topic)
         subject = self._subject(topic, event)
         entry.update(subject)
+        entry["caisse"] = self._caisse(event)
         entry["haystack"] = " ".join(
             str(entry.get(k) or "")
             for k in (
@@ -57,6 +59,22 @@ class EventLog:
             )
         ).casefold()
         return entry
+
+    def _caisse(self, event: Any) -> str:
+        """The caisse an event's aggregate belongs to, said by its first event ('' if none)."""
+        known = self.caisses.get(event.originator_id)
+        if known is not None:
+            return known
+        declaration = getattr(event, "declaration", None)
+        slug = getattr(event, "caisse", None)
+        if slug is None and isinstance(declaration, dict):
+            slug = declaration.get("caisse")
+        if slug is None and hasattr(event, "slug") and hasattr(event, "quartiers"):
+            slug = event.slug
+        if slug is None:
+            return ""
+        self.caisses[event.originator_id] = str(slug)
+        return str(slug)
 
     def _subject(self, topic: str, event: Any) -> dict[str, str]:
         known = self.subjects.get(event.originator_id)

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from registry.clock import parse_day
 from registry.errors import RegistryError
+from web import caisses
 from web.event_log import CATEGORIES, entries
 
 bp = Blueprint("events", __name__, url_prefix="/historique")
@@ -24,6 +25,9 @@ def index() -> ResponseReturnValue:
     start, end = request.args.get("du", "").strip(), request.args.get("au", "").strip()
     errors: dict[str, str] = {}
     found = entries()
+    caisse = caisses.chosen(allow_all=True)
+    if caisse is not None and caisses.several():
+        found = [e for e in found if e["caisse"] in ("", caisse.slug)]
     if category in CATEGORIES:
         found = [e for e in found if e["category"] == category]
     for name, value, keep in (("du", start, lambda d, e: e >= d), ("au", end, lambda d, e: e <= d)):

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 
 from registry.roles import Role
+from web import caisses
 from web.access import role_required
 from web.i18n import lang
 
@@ -18,9 +19,11 @@ READERS = (Role.EVALUATOR, Role.OBSERVER, Role.FACILITATOR)
 
 
 def _data(at: datetime | None = None) -> dict[str, Any]:
+    """The indicators of the caisse asked for (`?caisse=`), else the reader's, else the first."""
     from registry.readmodels import api as readmodels
 
-    return readmodels.indicators(current_app.config["REGISTRY_SETTINGS"], at)
+    caisse = caisses.chosen_or_404()
+    return readmodels.indicators(current_app.config["REGISTRY_SETTINGS"], at, caisse.slug)
 
 
 def chart_titles() -> dict[str, str]:

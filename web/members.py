@@ -14,7 +14,7 @@ from registry.errors import RegistryError
 from registry.governance.members import MEMBER_ROLES
 from registry.governance.views import member_view
 from registry.roles import Role
-from web import store
+from web import caisses, store
 from web.access import actor, role_required
 from web.i18n import lang
 from web.safety import text
@@ -40,7 +40,36 @@ ACCOUNT_PRIORITY = (
 
 
 def _caisse() -> str:
-    return store.registry().caisses()[0].slug
+    """The facilitator's own caisse: the only one whose members they manage."""
+    return caisses.own().slug
+
+
+def _member(pseudonym: str) -> Any:
+    """A member of the facilitator's caisse; a member of another caisse only is refused."""
+    registry = store.registry()
+    mine = caisses.own()
+    try:
+        return registry.member(mine.slug, pseudonym)
+    except RegistryError as exc:
+        if exc.code != "member_not_found":
+            raise
+        for other in caisses.known():
+            if other.slug == mine.slug:
+                continue
+            try:
+                registry.member(other.slug, pseudonym)
+            except RegistryError:
+                continue
+            caisses.refuse(
+                _(
+                    "%(name)s est membre de la caisse « %(other)s ». Votre compte appartient "
+                    "à la caisse « %(mine)s » : vous ne gérez que ses membres.",
+                    name=pseudonym,
+                    other=other.name,
+                    mine=mine.name,
+                )
+            )
+        raise
 
 
 def _roles() -> list[tuple[str, str]]:
@@ -55,10 +84,12 @@ def _page(values: dict[str, Any], errors: dict[str, str]) -> Any:
     waves: dict[int, list[dict[str, Any]]] = {}
     for m in members:
         waves.setdefault(m["wave"], []).append(m)
-    accounts = {a.actor_id: a for a in store.accounts().all()}
+    caisse = caisses.own()
+    accounts = {a.actor_id: a for a in store.accounts().all() if caisses.belongs(a, caisse)}
     next_wave = max(waves, default=0) or 1
     return render_template(
         "members/index.html",
+        caisse=caisse,
         waves=dict(sorted(waves.items())),
         accounts=accounts,
         roles=_roles(),
@@ -117,7 +148,13 @@ def join() -> ResponseReturnValue:
     if values["login"]:
         main_role = next(r for r in ACCOUNT_PRIORITY if r in roles)
         accounts.create(
-            values["login"], password, main_role, member.pseudonym, (), member.pseudonym
+            values["login"],
+            password,
+            main_role,
+            member.pseudonym,
+            (),
+            member.pseudonym,
+            member.caisse,
         )
     flash(
         _("%(name)s a rejoint la vague %(wave)s.", name=member.pseudonym, wave=member.wave), "info"
@@ -130,10 +167,11 @@ def join() -> ResponseReturnValue:
 def show(pseudonym: str) -> ResponseReturnValue:
     """One member: record a training, change roles, or record a departure."""
     registry = store.registry()
-    member = registry.member(_caisse(), pseudonym)
+    member = _member(pseudonym)
+    caisse = caisses.own()
     values: dict[str, Any] = {"on": date.today().isoformat(), "roles": list(member.roles)}
     errors: dict[str, str] = {}
-    account = store.accounts().by_pseudonym(member.pseudonym)
+    account = store.accounts().by_pseudonym(member.pseudonym, caisses.account_caisses(caisse))
     if request.method == "POST" and request.form.get("action") == "password":
         if account is None:
             errors["password"] = _("Ce membre n'a pas de compte.")
@@ -146,6 +184,7 @@ def show(pseudonym: str) -> ResponseReturnValue:
             temporary = store.accounts().reset_password(account.login)
             return render_template(
                 "members/show.html",
+                caisse=caisse,
                 m=member_view(member),
                 roles=_roles(),
                 values=values,
@@ -193,6 +232,7 @@ def show(pseudonym: str) -> ResponseReturnValue:
         member = registry.member(_caisse(), pseudonym)
     return render_template(
         "members/show.html",
+        caisse=caisse,
         m=member_view(member),
         roles=_roles(),
         values=values,

@@ -18,7 +18,7 @@ from registry.governance.proposals import Proposal, State
 from registry.governance.rules import ALLOWED_CHOICES, REASONED, Choice, Mode
 from registry.governance.views import proposal_detail, proposal_summary
 from registry.roles import Role
-from web import amending, charter_form, store
+from web import amending, caisses, charter_form, store
 from web.access import account, actor, has_role, role_required
 from web.i18n import lang
 from web.safety import text
@@ -41,11 +41,12 @@ def proposal_or_404(proposal_id: str) -> Any:
     return proposal
 
 
-def summaries() -> list[dict[str, Any]]:
-    """Every proposal, open ones first, newest first within each group."""
+def summaries(caisse: str | None = None) -> list[dict[str, Any]]:
+    """Every proposal (of one caisse if given), open ones first, newest first within each
+    group."""
     registry = store.registry()
     views = []
-    for proposal in registry.proposals():
+    for proposal in registry.proposals(caisse):
         result = registry.current_result(proposal) if proposal.state is State.OPEN else None
         views.append(proposal_summary(proposal, result))
     views.sort(key=lambda v: v["opened"] or "", reverse=True)
@@ -54,11 +55,42 @@ def summaries() -> list[dict[str, Any]]:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Every proposal with its mode, deadline, tally and outcome."""
-    views = summaries()
+    """Every proposal of a caisse with its mode, deadline, tally and outcome."""
+    caisse = caisses.chosen()
+    views = summaries(caisse.slug if caisse is not None else None)
     open_ = [v for v in views if v["status"] == State.OPEN.value]
     closed = [v for v in views if v["status"] != State.OPEN.value]
-    return render_template("proposals/index.html", open_=open_, closed=closed)
+    return render_template(
+        "proposals/index.html",
+        open_=open_,
+        closed=closed,
+        may_propose=caisse is not None and _acts_in(caisse.slug, PROPOSERS),
+    )
+
+
+def _acts_in(caisse: str, roles: tuple[Role, ...]) -> bool:
+    """Whether the signed-in person has one of these roles and belongs to this caisse."""
+    if not has_role(*roles):
+        return False
+    mine = caisses.of_account(account())
+    return mine is not None and mine.slug == caisse
+
+
+def _own(proposal: Any) -> None:
+    """Refuse (403) to act on a proposal of another caisse than the signed-in person's."""
+    caisses.check_own(
+        proposal.caisse,
+        _(
+            "Cette proposition est celle d'une autre caisse (%(other)s) : seuls ses membres et "
+            "son animation peuvent y voter, l'amender, la retirer ou la clore.",
+            other=_caisse_name(proposal.caisse),
+        ),
+    )
+
+
+def _caisse_name(slug: str) -> str:
+    found = caisses.by_slug(slug)
+    return found.name if found is not None else slug
 
 
 def _detail(proposal: Any) -> dict[str, Any]:
@@ -102,6 +134,7 @@ def _charter_changes(proposal: Any) -> list[charter_form.Change] | None:
 def _render_show(proposal: Any, values: dict[str, Any], errors: dict[str, str]) -> Any:
     view = _detail(proposal)
     is_open = proposal.state is State.OPEN
+    mine = _acts_in(proposal.caisse, (*PROPOSERS, *VOTERS))
     mode = Mode(proposal.mode)
     choices = [c for c in Choice if c in ALLOWED_CHOICES[mode] and c is not Choice.OPTIONS]
     status = 400 if errors else 200
@@ -113,8 +146,10 @@ def _render_show(proposal: Any, values: dict[str, Any], errors: dict[str, str]) 
         options=proposal.payload.get("options", []),
         ballot=proposal.ballot,
         is_open=is_open,
-        can_vote=has_role(*VOTERS),
-        can_amend=is_open and has_role(*PROPOSERS) and amending.may_amend(proposal),
+        caisse=caisses.by_slug(proposal.caisse),
+        own_caisse=mine,
+        can_vote=mine and has_role(*VOTERS),
+        can_amend=is_open and mine and has_role(*PROPOSERS) and amending.may_amend(proposal),
         amendments=_amendments(view),
         charter_changes=_charter_changes(proposal),
         my_vote=_my_vote(view),
@@ -129,6 +164,7 @@ def _render_show(proposal: Any, values: dict[str, Any], errors: dict[str, str]) 
 def vote(proposal_id: str) -> ResponseReturnValue:
     """Vote in the declared mode; a block or an objection needs a reason."""
     proposal = proposal_or_404(proposal_id)
+    _own(proposal)
     values = {"choice": text("choice"), "reason": text("reason")}
     options = [o for o in request.form.getlist("options") if o]
     errors: dict[str, str] = {}
@@ -155,7 +191,9 @@ def vote(proposal_id: str) -> ResponseReturnValue:
 def amend(proposal_id: str) -> ResponseReturnValue:
     """Amend an open proposal (its author or a facilitator): a note, a new title or text, new
     contents; votes already cast stay, marked as cast before the amendment."""
-    return amending.page(proposal_or_404(proposal_id))
+    proposal = proposal_or_404(proposal_id)
+    _own(proposal)
+    return amending.page(proposal)
 
 
 @bp.post("/<proposal_id>/lever")
@@ -163,6 +201,7 @@ def amend(proposal_id: str) -> ResponseReturnValue:
 def lift(proposal_id: str) -> ResponseReturnValue:
     """Lift one's block or objection."""
     proposal = proposal_or_404(proposal_id)
+    _own(proposal)
     note = text("note")
     try:
         store.registry().lift_objection(proposal.id, account().actor_id, note)
@@ -177,6 +216,7 @@ def lift(proposal_id: str) -> ResponseReturnValue:
 def close(proposal_id: str) -> ResponseReturnValue:
     """Close the vote now; the outcome follows the terms fixed at opening."""
     proposal = proposal_or_404(proposal_id)
+    _own(proposal)
     try:
         store.registry().close_proposal(proposal.id, actor())
     except RegistryError as exc:
@@ -190,6 +230,7 @@ def close(proposal_id: str) -> ResponseReturnValue:
 def withdraw(proposal_id: str) -> ResponseReturnValue:
     """The proposer or a facilitator withdraws an open proposal."""
     proposal = proposal_or_404(proposal_id)
+    _own(proposal)
     reason = text("withdraw_reason")
     if not reason:
         return _render_show(
@@ -218,6 +259,7 @@ def _count(name: str, errors: dict[str, str]) -> int:
 def meeting(proposal_id: str) -> ResponseReturnValue:
     """Record the tally of an in-person vote, citing its minutes."""
     proposal = proposal_or_404(proposal_id)
+    _own(proposal)
     names = ("minutes", "held_on", "present", "for", "against", "abstain", "blocks", "objections")
     values: dict[str, Any] = {n: text(f"m_{n}") for n in names}
     errors: dict[str, str] = {}

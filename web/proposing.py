@@ -17,7 +17,7 @@ from registry.governance.effects import check_criteria_revision
 from registry.governance.rules import MODE_LABELS, Mode
 from registry.roles import Role
 from registry.views import place_view
-from web import store
+from web import caisses, store
 from web.access import actor, role_required
 from web.i18n import lang
 from web.revision_form import initial_values, merged_params, read, registry_error_field
@@ -30,7 +30,8 @@ PLACE_ACTIONS = ("approve", "refuse", "suspend", "withdraw_approval")
 
 
 def _caisse() -> str:
-    return store.registry().caisses()[0].slug
+    """The proposer's own caisse: the only one they propose in."""
+    return caisses.own().slug
 
 
 def _modes(kind: Kind) -> list[tuple[str, str]]:
@@ -111,7 +112,7 @@ def new() -> ResponseReturnValue:
             else:
                 flash(_("La proposition est ouverte au vote."), "info")
                 return redirect(url_for("proposals.show", proposal_id=str(proposal.id)))
-    places = sorted((place_view(p) for p in registry.places()), key=lambda v: v["name"])
+    places = sorted((place_view(p) for p in registry.places(_caisse())), key=lambda v: v["name"])
     return render_template(
         "proposals/new.html",
         values=values,
@@ -127,6 +128,20 @@ def _open(values: dict[str, Any]) -> Any:
     registry = store.registry()
     mode = Mode(values["mode"]) if values["mode"] in {m.value for m in Mode} else None
     if values["kind"] == Kind.PLACE.value:
+        if values["siret"]:
+            try:
+                place = registry.place(values["siret"])
+            except RegistryError:
+                pass  # the registry says why, next to the field
+            else:
+                caisses.check_own(
+                    place.caisse,
+                    _(
+                        "%(name)s relève d'une autre caisse que la vôtre : seuls ses membres "
+                        "peuvent proposer une décision sur ce lieu.",
+                        name=place.name,
+                    ),
+                )
         return registry.propose_decision(
             values["siret"],
             values["action"],

@@ -14,7 +14,7 @@ from registry.declaration import Declaration
 from registry.errors import RegistryError
 from registry.roles import Role
 from registry.views import place_view
-from web import store
+from web import caisses, store
 from web.access import actor, role_required
 from web.declaration_form import ROWS, SPECS, field_errors, read_form, translated, values_from
 from web.i18n import lang
@@ -88,7 +88,8 @@ def index() -> ResponseReturnValue:
 @role_required(Role.PLACE)
 def apply() -> ResponseReturnValue:
     """Apply with the declaration form; it is evaluated at once."""
-    values: dict[str, Any] = {"caisse": "paris-14e"}
+    home = caisses.home()
+    values: dict[str, Any] = {"caisse": home.slug if home is not None else ""}
     errors: dict[str, str] = {}
     if request.method == "POST":
         place, values, errors = _submit(None)

@@ -1,0 +1,220 @@
+"""Which caisse a page is about.
+
+Public and evaluation pages show the caisse chosen in the address (`?caisse=slug`), else the
+signed-in person's, else the registry's first; a selector appears once the registry holds more
+than one caisse. Governance pages act on the signed-in person's own caisse only: accounts of
+members, participants, facilitators, evaluators and observers belong to one caisse (an account
+without one belongs to the first caisse), place accounts to the caisse of their places.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from flask import Flask, abort, g, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.accounts import Account
+from registry.domain.caisses import Caisse
+from registry.errors import RegistryError
+from registry.roles import Role
+from web import store
+
+ALL = "toutes"
+
+
+def init_app(app: Flask) -> None:
+    """Template helpers: the selector's links, and whether the registry has several caisses."""
+    app.jinja_env.globals.update(
+        caisse_links=links,
+        several_caisses=several,
+        shown_caisse=lambda: g.get("ssa_chosen"),
+        caisse_arg=arg,
+    )
+
+
+def known() -> list[Caisse]:
+    """Every caisse of the registry, in registration order (read once per request)."""
+    if "ssa_caisses" not in g:
+        registry = store.registry()
+        g.ssa_caisses = registry.caisses() if registry.is_initialised() else []
+    return g.ssa_caisses  # type: ignore[no-any-return]
+
+
+def several() -> bool:
+    """Whether the registry holds more than one caisse."""
+    return len(known()) > 1
+
+
+def by_slug(slug: str) -> Caisse | None:
+    """A caisse by its slug, or None."""
+    return next((c for c in known() if c.slug == slug), None)
+
+
+def first() -> Caisse | None:
+    """The caisse registered first."""
+    caisses = known()
+    return caisses[0] if caisses else None
+
+
+def signed_in() -> Account | None:
+    """The account behind the request (API token or session), or None."""
+    who = g.get("api_account") or current_user
+    return who if getattr(who, "is_authenticated", False) else None  # type: ignore[no-any-return]
+
+
+def of_account(account: Account) -> Caisse | None:
+    """The caisse an account belongs to: a place account's is its places' caisse; an account
+    without a caisse belongs to the first; an account naming an unknown caisse to none."""
+    if account.role is Role.PLACE:
+        registry = store.registry()
+        for siret in account.sirets:
+            try:
+                place = registry.place(siret)
+            except RegistryError:
+                continue
+            found = by_slug(place.caisse)
+            if found is not None:
+                return found
+    if not account.caisse:
+        return first()
+    return by_slug(account.caisse)
+
+
+def home() -> Caisse | None:
+    """The signed-in person's caisse, else the first caisse."""
+    account = signed_in()
+    found = of_account(account) if account is not None else None
+    return found or first()
+
+
+def chosen(allow_all: bool = False) -> Caisse | None:
+    """The caisse asked for by `?caisse=slug` (an unknown one is a 404 page), else `home()`;
+    None for every caisse when `allow_all` and `?caisse=toutes`, or if the registry has none."""
+    slug = request.args.get("caisse", "").strip()
+    found: Caisse | None
+    if allow_all and slug == ALL:
+        found = None
+    elif slug:
+        found = by_slug(slug)
+        if found is None:
+            not_found(slug)
+    else:
+        found = home()
+    g.ssa_chosen = found
+    return found
+
+
+def chosen_or_404() -> Caisse:
+    """`chosen()`, or 404 if the registry has no caisse yet."""
+    found = chosen()
+    if found is None:
+        abort(404)
+    return found
+
+
+def own() -> Caisse:
+    """The caisse the signed-in person acts in; refused (403) if their account has none."""
+    account = signed_in()
+    found = of_account(account) if account is not None else None
+    if found is None:
+        if not known():
+            abort(404)
+        refuse(
+            _(
+                "Votre compte n'est rattaché à aucune caisse de ce registre : demandez à "
+                "l'animation de votre caisse de le rattacher."
+            )
+        )
+    g.ssa_chosen = found
+    return found
+
+
+def check_own(slug: str, message: str | None = None) -> Caisse:
+    """Refuse (403) to act on something of another caisse than the signed-in person's."""
+    mine = own()
+    if slug != mine.slug:
+        other = by_slug(slug)
+        refuse(
+            message
+            or _(
+                "Ceci relève de la caisse « %(other)s ». Votre compte appartient à la caisse "
+                "« %(mine)s » : vous ne pouvez agir que pour elle.",
+                other=other.name if other else slug,
+                mine=mine.name,
+            )
+        )
+    return mine
+
+
+def account_caisses(caisse: Caisse) -> tuple[str, ...]:
+    """The values of an account's caisse that mean this caisse ('' means the first)."""
+    start = first()
+    if start is not None and start.slug == caisse.slug:
+        return (caisse.slug, "")
+    return (caisse.slug,)
+
+
+def belongs(account: Account, caisse: Caisse) -> bool:
+    """Whether a (non-place) account belongs to this caisse."""
+    return account.caisse in account_caisses(caisse)
+
+
+def arg() -> dict[str, str]:
+    """`{"caisse": slug}` for links that keep the shown caisse, when there are several."""
+    shown = g.get("ssa_chosen")
+    return {"caisse": shown.slug} if shown is not None and several() else {}
+
+
+def refuse(message: str) -> NoReturn:
+    """Stop with a 403 page saying why."""
+    page = render_template("errors/error.html", title=_("Accès refusé"), message=message)
+    abort(make_response(page, 403))
+
+
+def not_found(slug: str) -> NoReturn:
+    """Stop with a 404 page naming the caisses there are."""
+    page = render_template(
+        "errors/unknown_caisse.html",
+        title=_("Caisse introuvable"),
+        message=_("Ce registre n'a pas de caisse « %(slug)s ».", slug=slug),
+        caisses=known(),
+    )
+    abort(make_response(page, 404))
+
+
+def links(endpoint: str | None = None, every: bool = False) -> list[dict[str, Any]]:
+    """The selector's links: this page (or `endpoint`) for each caisse, the shown one marked;
+    empty when the registry has a single caisse. `every` adds a link for all caisses."""
+    caisses = known()
+    if len(caisses) < 2 or request.endpoint is None:
+        return []
+    if endpoint is None:
+        endpoint = request.endpoint
+        args = {**(request.view_args or {}), **request.args.to_dict()}
+    else:
+        args = {}
+    args.pop("caisse", None)
+    args.pop("page", None)
+    current = g.get("ssa_chosen")
+    shown = current.slug if current is not None else ALL
+    found = [
+        {
+            "name": c.name,
+            "slug": c.slug,
+            "url": url_for(endpoint, **args, caisse=c.slug),
+            "current": c.slug == shown,
+        }
+        for c in caisses
+    ]
+    if every:
+        found.append(
+            {
+                "name": _("Toutes les caisses"),
+                "slug": ALL,
+                "url": url_for(endpoint, **args, caisse=ALL),
+                "current": shown == ALL,
+            }
+        )
+    return found
