@@ -115,6 +115,7 @@ def text(client: FlaskClient, url: str) -> str:
 
 
 def test_with_a_single_caisse_no_selector_appears(client: FlaskClient) -> None:
+    assert "/annuaire/?caisse=" not in text(client, "/")
     for url in ("/criteres/", "/charte/", "/propositions/", "/annuaire/", "/historique/"):
         page = text(client, url)
         assert PICKER not in page and "Toutes les caisses" not in page, url
@@ -153,6 +154,7 @@ def test_each_caisse_has_its_own_criteria_and_charter_pages(two: Flask) -> None:
 
 def test_the_directory_and_proposals_show_the_chosen_caisse(two: Flask) -> None:
     client = two.test_client()
+    assert f'href="/annuaire/?caisse={B}">{B_NAME}</a>' in text(client, "/")
     directory = text(client, "/annuaire/")
     assert "Épicerie de la Tombe-Issoire" in directory and "La Cagette" not in directory
     theirs = text(client, f"/annuaire/?caisse={B}")
