@@ -18,7 +18,7 @@ from registry.governance.charter import CharterTerms, Kind, parse_charter
 from registry.governance.effects import check_criteria_revision
 from registry.governance.proposals import Proposal
 from registry.roles import Role
-from web import charter_form, revision_form, store
+from web import charter_form, preview, revision_form, store
 from web.access import actor
 from web.i18n import lang
 from web.safety import text
@@ -119,7 +119,7 @@ def _read(form: Amendment) -> None:
         if charter.terms is not None and charter.terms != form.terms:
             form.payload = {"charter": charter.terms.model_dump(mode="json")}
             form.changes = charter_form.changes(form.terms, charter.terms)
-            form.previewed = charter_form.fingerprint(charter.terms)
+            form.previewed = preview.fingerprint(charter.terms)
     elif form.options:
         values["options"] = request.form.get("options", "").strip()
         options = list(dict.fromkeys(o.strip() for o in values["options"].splitlines()))
@@ -154,7 +154,7 @@ def _criteria(form: Amendment, base: CriteriaVersion, version: CriteriaVersion) 
         form.errors[revision_form.registry_error_field(exc, base)] = exc.message(lang())
         return
     form.payload = {"version": version.model_dump(mode="json")}
-    form.previewed = charter_form.fingerprint(form.payload)
+    form.previewed = preview.fingerprint(form.payload)
 
 
 def _ready(form: Amendment) -> bool:
@@ -163,7 +163,7 @@ def _ready(form: Amendment) -> bool:
         return True
     if request.form.get("action") != "record":
         return False
-    if request.form.get("previewed") != form.previewed:
+    if not preview.confirmed(form.previewed):
         form.notice = _(
             "Le contenu a changé depuis l'aperçu : relisez ce qui change, puis enregistrez."
         )

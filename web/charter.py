@@ -15,7 +15,7 @@ from registry.governance.proposals import State
 from registry.governance.rules import MODE_LABELS, Mode
 from registry.governance.views import charter_view
 from registry.roles import Role
-from web import caisses, charter_form, store
+from web import caisses, charter_form, preview, store
 from web.access import actor, role_required
 from web.i18n import lang
 from web.safety import text
@@ -99,9 +99,9 @@ def propose() -> ResponseReturnValue:
             )
         if terms is not None and not errors:
             changes = charter_form.changes(base, terms)
-            previewed = charter_form.fingerprint(terms)
+            previewed = preview.fingerprint(terms)
             if request.form.get("action") == "open":
-                if request.form.get("previewed") == previewed:
+                if preview.confirmed(previewed):
                     try:
                         proposal = registry.open_proposal(
                             caisse,

@@ -4,15 +4,13 @@ from."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from registry.declaration import french_error
 from registry.governance.charter import Body, CharterTerms, Kind
@@ -221,15 +219,6 @@ def _field(loc: list[Any]) -> str:
     if len(loc) >= 3 and loc[0] == "rules":
         return f"{loc[1]}.{loc[2]}"
     return {"title": "charter_title", "notes": "notes"}.get(str(loc[0]) if loc else "", "charter")
-
-
-def fingerprint(data: Any) -> str:
-    """A short digest of what was previewed (charter terms, a criteria version): what is
-    recorded is what was shown."""
-    if isinstance(data, BaseModel):
-        data = data.model_dump(mode="json")
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 
 
 def _shown(name: str, value: Any) -> str:

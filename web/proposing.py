@@ -17,7 +17,7 @@ from registry.governance.effects import check_criteria_revision
 from registry.governance.rules import MODE_LABELS, Mode
 from registry.roles import Role
 from registry.views import place_view
-from web import caisses, store
+from web import caisses, preview, store
 from web.access import actor, role_required
 from web.i18n import lang
 from web.revision_form import initial_values, merged_params, read, registry_error_field
@@ -51,6 +51,8 @@ def revision() -> ResponseReturnValue:
     values["mode"] = _modes(Kind.CRITERIA)[0][0]
     errors: dict[str, str] = {}
     impact = None
+    previewed = ""
+    notice = ""
     if request.method == "POST":
         form = read(request.form, base)
         values, errors = form.values, form.errors
@@ -59,22 +61,32 @@ def revision() -> ResponseReturnValue:
             errors["mode"] = _("Choisissez un mode de décision permis par la charte.")
         if form.version is not None and not errors:
             try:
-                if request.form.get("action") == "open":
-                    proposal = registry.propose_criteria(
-                        form.version, text("title"), text("text"), actor(), Mode(values["mode"])
-                    )
-                    flash(_("La proposition est ouverte au vote."), "info")
-                    return redirect(url_for("proposals.show", proposal_id=str(proposal.id)))
                 checked = check_criteria_revision(registry, caisse, form.version)
                 impact = registry.preview_impact(caisse, checked)
+                previewed = preview.fingerprint(checked)
+                if request.form.get("action") == "open":
+                    if preview.confirmed(previewed):
+                        proposal = registry.propose_criteria(
+                            checked, text("title"), text("text"), actor(), Mode(values["mode"])
+                        )
+                        flash(_("La proposition est ouverte au vote."), "info")
+                        return redirect(url_for("proposals.show", proposal_id=str(proposal.id)))
+                    notice = _(
+                        "La version proposée a changé depuis l'aperçu : relisez son effet sur "
+                        "les lieux, puis ouvrez le vote."
+                    )
             except RegistryError as exc:
                 errors[registry_error_field(exc, base)] = exc.message(lang())
+                impact = None
+                previewed = ""
     return render_template(
         "proposals/revision.html",
         base=base,
         values=values,
         errors=errors,
         impact=impact,
+        previewed=previewed,
+        notice=notice,
         modes=_modes(Kind.CRITERIA),
         policies=sorted(CATALOGUE.items()),
         used={c.policy for c in base.criteria},

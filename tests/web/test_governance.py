@@ -78,7 +78,9 @@ def test_a_member_sees_the_impact_before_opening_a_revision(client: FlaskClient)
     assert "Effet sur les lieux" in page and "Ne seraient plus conventionnables" in page
     assert 'value="open"' in page
     assert events_count(client) == before  # a preview stores nothing
-    form["action"] = "open"
+    shown = re.search(r'name="previewed" value="([0-9a-f]+)"', page)
+    assert shown is not None
+    form.update(action="open", previewed=shown.group(1))
     response = post_form(
         client, "/propositions/nouvelle-revision", form, form_url="/propositions/nouvelle-revision"
     )
@@ -90,9 +92,15 @@ def test_a_member_sees_the_impact_before_opening_a_revision(client: FlaskClient)
 
 def test_a_revision_can_drop_and_add_criteria(client: FlaskClient) -> None:
     log_in(client, "membre")
-    form = revision_form(client, title="Autre grille", version="2026-2", action="open")
+    form = revision_form(client, title="Autre grille", version="2026-2", action="preview")
     del form["c.remuneration_juste.keep"]
     form.update({"add.policy": "fair_pay@1", "add.key": "remuneration_bis", "add.weight": "2"})
+    page = post_form(
+        client, "/propositions/nouvelle-revision", form, form_url="/propositions/nouvelle-revision"
+    ).get_data(as_text=True)
+    shown = re.search(r'name="previewed" value="([0-9a-f]+)"', page)
+    assert shown is not None, page[-3000:]
+    form.update(action="open", previewed=shown.group(1))
     response = post_form(
         client, "/propositions/nouvelle-revision", form, form_url="/propositions/nouvelle-revision"
     )
