@@ -7,17 +7,20 @@ from flask.typing import ResponseReturnValue
 
 from registry.domain.places import Status
 from registry.history import describe
+from registry.roles import Role
 from registry.views import place_view
-from web import store
+from web import caisses, store
 
 bp = Blueprint("places", __name__, url_prefix="/lieux")
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Every place that ever applied, with its status (the directory shows approved ones)."""
+    """Every place that ever applied to the chosen caisse (the visitor's by default; every caisse
+    with `?caisse=toutes`), with its status (the directory shows approved ones)."""
     status = request.args.get("statut", "")
-    views = [place_view(p) for p in store.registry().places()]
+    shown = caisses.chosen(allow_all=True)
+    views = [place_view(p) for p in store.registry().places(shown.slug if shown else None)]
     if status:
         views = [v for v in views if v["status"] == status]
     views.sort(key=lambda v: v["name"].casefold())
@@ -33,4 +36,16 @@ def show(siret: str) -> ResponseReturnValue:
     place = registry.place(siret)
     view = place_view(place, detail=True)
     timeline = [describe(e) for e in registry.history(place.siret)]
-    return render_template("places/show.html", place=view, timeline=timeline)
+    return render_template(
+        "places/show.html", place=view, timeline=timeline, may_decide=_may_decide(place.caisse)
+    )
+
+
+def _may_decide(caisse: str) -> bool:
+    """Whether the signed-in person is a facilitator of this caisse: they record its decisions
+    and look after its places' accounts."""
+    account = caisses.signed_in()
+    if account is None or account.role is not Role.FACILITATOR:
+        return False
+    mine = caisses.of_account(account)
+    return mine is not None and mine.slug == caisse

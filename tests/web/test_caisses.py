@@ -116,7 +116,14 @@ def text(client: FlaskClient, url: str) -> str:
 
 def test_with_a_single_caisse_no_selector_appears(client: FlaskClient) -> None:
     assert "/annuaire/?caisse=" not in text(client, "/")
-    for url in ("/criteres/", "/charte/", "/propositions/", "/annuaire/", "/historique/"):
+    for url in (
+        "/criteres/",
+        "/charte/",
+        "/propositions/",
+        "/annuaire/",
+        "/historique/",
+        "/lieux/",
+    ):
         page = text(client, url)
         assert PICKER not in page and "Toutes les caisses" not in page, url
     log_in(client, "evaluateur")
@@ -173,6 +180,34 @@ def test_the_directory_and_proposals_show_the_chosen_caisse(two: Flask) -> None:
     assert "La Cagette" not in text(client, f"/historique/?caisse={A}&q=cagette")
 
 
+def test_the_places_list_shows_the_chosen_caisse(two: Flask) -> None:
+    client = two.test_client()
+    mine = text(client, "/lieux/")
+    assert "Épicerie de la Tombe-Issoire" in mine and "La Cagette" not in mine
+    assert PICKER in mine and f'href="/lieux/?caisse={B}">{B_NAME}</a>' in mine
+    assert 'href="/lieux/?caisse=toutes">Toutes les caisses</a>' in mine
+    assert f'<input type="hidden" name="caisse" value="{A}">' in mine
+    theirs = text(client, f"/lieux/?caisse={B}")
+    assert "La Cagette" in theirs and "Ferme du Moulin de Brie" in theirs
+    assert "Épicerie de la Tombe-Issoire" not in theirs
+    assert "2 lieux" in theirs
+    every = text(client, "/lieux/?caisse=toutes")
+    assert "La Cagette" in every and "Épicerie de la Tombe-Issoire" in every
+    assert '<input type="hidden" name="caisse" value="toutes">' in every
+    counted = len(registry(two).places())
+    assert f"{counted} lieux" in every and f"{counted - 2} lieux" in mine
+    # The status filter keeps the caisse.
+    pending = text(client, f"/lieux/?caisse={B}&statut=conventionne")
+    assert "Épicerie de la Tombe-Issoire" not in pending
+    # A person of caisse B sees theirs by default.
+    sign_in(client, "animateur-basile")
+    assert "La Cagette" in text(client, "/lieux/")
+    assert "Épicerie de la Tombe-Issoire" not in text(client, "/lieux/")
+    client.get("/langue/en")
+    english = text(client, "/lieux/?caisse=toutes")
+    assert "Every caisse" in english and "La Cagette" in english
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -183,6 +218,7 @@ def test_the_directory_and_proposals_show_the_chosen_caisse(two: Flask) -> None:
         "/annuaire/",
         "/annuaire/imprimer",
         "/historique/",
+        "/lieux/",
     ],
 )
 def test_an_unknown_caisse_is_a_french_404(two: Flask, url: str) -> None:
