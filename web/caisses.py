@@ -20,8 +20,18 @@ from registry.domain.caisses import Caisse
 from registry.errors import RegistryError
 from registry.roles import Role
 from web import store
+from web.i18n import lang
 
 ALL = "toutes"
+
+
+class Refusal(Exception):
+    """Why a request about a caisse cannot go on, said without rendering anything: an HTTP
+    status, a stable code, a message in the request's language, and its parameters."""
+
+    def __init__(self, status: int, code: str, message: str, **params: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.params = status, code, message, params
 
 
 def init_app(app: Flask) -> None:
@@ -89,9 +99,10 @@ def home() -> Caisse | None:
     return found or first()
 
 
-def chosen(allow_all: bool = False) -> Caisse | None:
-    """The caisse asked for by `?caisse=slug` (an unknown one is a 404 page), else `home()`;
-    None for every caisse when `allow_all` and `?caisse=toutes`, or if the registry has none."""
+def asked(allow_all: bool = False) -> Caisse | None:
+    """The caisse asked for by `?caisse=slug`, else `home()`; None for every caisse when
+    `allow_all` and `?caisse=toutes`, or if the registry has none. An unknown slug is a
+    Refusal (404, `unknown_caisse`) naming the caisses there are."""
     slug = request.args.get("caisse", "").strip()
     found: Caisse | None
     if allow_all and slug == ALL:
@@ -99,11 +110,22 @@ def chosen(allow_all: bool = False) -> Caisse | None:
     elif slug:
         found = by_slug(slug)
         if found is None:
-            not_found(slug)
+            known_slugs = ", ".join(c.slug for c in known()) or "aucune"
+            error = RegistryError("unknown_caisse", caisse=slug, known=known_slugs)
+            raise Refusal(404, "unknown_caisse", error.message(lang()), slug=slug)
     else:
         found = home()
     g.ssa_chosen = found
     return found
+
+
+def chosen(allow_all: bool = False) -> Caisse | None:
+    """The caisse asked for by `?caisse=slug` (an unknown one is a 404 page), else `home()`;
+    None for every caisse when `allow_all` and `?caisse=toutes`, or if the registry has none."""
+    try:
+        return asked(allow_all)
+    except Refusal as exc:
+        not_found(exc.params["slug"])
 
 
 def chosen_or_404() -> Caisse:
@@ -114,38 +136,70 @@ def chosen_or_404() -> Caisse:
     return found
 
 
-def own() -> Caisse:
-    """The caisse the signed-in person acts in; refused (403) if their account has none."""
-    account = signed_in()
-    found = of_account(account) if account is not None else None
-    if found is None:
-        if not known():
-            abort(404)
-        refuse(
-            _(
-                "Votre compte n'est rattaché à aucune caisse de ce registre : demandez à "
-                "l'animation de votre caisse de le rattacher."
-            )
-        )
-    g.ssa_chosen = found
-    return found
+def account_caisse(account: Account | None = None) -> Caisse:
+    """The caisse an account (the signed-in one by default) acts in. A Refusal when there is
+    none: 404 `no_caisses` if the registry has no caisse yet, else 403 `no_caisse`."""
+    who = account if account is not None else signed_in()
+    found = of_account(who) if who is not None else None
+    if found is not None:
+        return found
+    if not known():
+        none = ("Ce registre n'a encore aucune caisse.", "This registry has no caisse yet.")
+        raise Refusal(404, "no_caisses", none[lang() == "en"])
+    raise Refusal(
+        403,
+        "no_caisse",
+        _(
+            "Votre compte n'est rattaché à aucune caisse de ce registre : demandez à "
+            "l'animation de votre caisse de le rattacher."
+        ),
+    )
 
 
-def check_own(slug: str, message: str | None = None) -> Caisse:
-    """Refuse (403) to act on something of another caisse than the signed-in person's."""
-    mine = own()
+def owned(slug: str, message: str | None = None) -> Caisse:
+    """The signed-in person's caisse when `slug` names it; else a Refusal (403,
+    `other_caisse`), with `message` or a message naming both caisses."""
+    mine = account_caisse()
     if slug != mine.slug:
         other = by_slug(slug)
-        refuse(
+        raise Refusal(
+            403,
+            "other_caisse",
             message
             or _(
                 "Ceci relève de la caisse « %(other)s ». Votre compte appartient à la caisse "
                 "« %(mine)s » : vous ne pouvez agir que pour elle.",
                 other=other.name if other else slug,
                 mine=mine.name,
-            )
+            ),
         )
     return mine
+
+
+def _stop(exc: Refusal) -> NoReturn:
+    """A Refusal as a page: a bare 404, or a 403 page saying why."""
+    if exc.status == 404:
+        abort(404)
+    refuse(exc.message)
+
+
+def own() -> Caisse:
+    """The caisse the signed-in person acts in; refused (403) if their account has none."""
+    try:
+        found = account_caisse()
+    except Refusal as exc:
+        _stop(exc)
+    g.ssa_chosen = found
+    return found
+
+
+def check_own(slug: str, message: str | None = None) -> Caisse:
+    """Refuse (403) to act on something of another caisse than the signed-in person's."""
+    own()
+    try:
+        return owned(slug, message)
+    except Refusal as exc:
+        _stop(exc)
 
 
 def account_caisses(caisse: Caisse) -> tuple[str, ...]:
