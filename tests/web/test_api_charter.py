@@ -47,7 +47,7 @@ def test_anyone_reads_the_charter_in_force(client: FlaskClient) -> None:
     assert body.caisse == CAISSE and body.version == registry(client).charter(CAISSE).number
     assert body.rules["charter_change"].modes == [str(m) for m in terms.rule(Kind.CHARTER).modes]
     assert body.history and body.pending == []
-    assert_error(client.get("/api/charter?caisse=lyon-8e"), 400, "unknown_caisse")
+    assert_error(client.get("/api/charter?caisse=lyon-8e"), 404, "unknown_caisse")
 
 
 def test_a_member_proposes_a_charter_change(client: FlaskClient) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from registry.roles import Role
-from web import store
+from web import caisses, store
 from web.access import account
 from web.api.base import endpoint
 from web.api.models import AccountOut, TokenOut
@@ -15,6 +15,7 @@ ANY_ROLE = tuple(r for r in Role if r is not Role.SYSTEM)
 
 def _view(login: str) -> dict[str, Any]:
     held = store.accounts().get(login) or account()
+    caisse = caisses.of_account(held)
     return {
         "login": held.login,
         "role": str(held.role),
@@ -22,6 +23,7 @@ def _view(login: str) -> dict[str, Any]:
         "pseudonym": held.pseudonym,
         "sirets": list(held.sirets),
         "has_token": held.has_token,
+        "caisse": caisse.slug if caisse is not None else None,
     }
 
 
@@ -29,7 +31,7 @@ def _view(login: str) -> dict[str, Any]:
     "GET", "/account", "Le compte qui tient ce jeton", AccountOut, roles=ANY_ROLE, tag="compte"
 )
 def me() -> Any:
-    """Who the token acts as: login, role, pseudonym, places."""
+    """Who the token acts as: login, role, pseudonym, places, caisse."""
     return _view(account().login)
 
 

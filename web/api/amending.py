@@ -13,7 +13,7 @@ from registry.governance.proposals import Proposal
 from web import store
 from web.access import actor
 from web.amending import may_amend
-from web.api.base import ApiError, body_json, endpoint, message, parse
+from web.api.base import ApiError, body_json, check_caisse, endpoint, message, parse
 from web.api.charter import check_charter, unchanged
 from web.api.governance import PROPOSERS, _detail
 from web.api.models import AmendmentIn, ProposalDetailOut
@@ -33,6 +33,7 @@ from web.proposals import proposal_or_404
 def amend(proposal_id: str) -> Any:
     """Record an amendment: a note, a new title or text, new contents."""
     proposal = proposal_or_404(proposal_id)
+    check_caisse(proposal.caisse)
     if not may_amend(proposal):
         refusal = RegistryError("not_author", actor=actor().id, proposer=proposal.proposer)
         raise ApiError(403, "not_author", refusal.message(lang()))

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, abort, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ValidationError
 
+from registry.accounts import Account
 from registry.declaration import french_error
+from registry.domain.caisses import Caisse
 from registry.roles import Role
-from web import store
+from web import caisses, store
 from web.i18n import lang
 from web.security import csrf
 
@@ -40,6 +42,11 @@ def _api_error(exc: ApiError) -> ResponseReturnValue:
     if exc.fields:
         body["fields"] = exc.fields
     return jsonify(body), exc.status
+
+
+@bp.errorhandler(caisses.Refusal)
+def _caisse_refusal(exc: caisses.Refusal) -> ResponseReturnValue:
+    return jsonify({"code": exc.code, "message": exc.message}), exc.status
 
 
 @dataclass
@@ -153,6 +160,47 @@ def authenticate() -> Any:
         raise ApiError(401, "token_required", message("token_required"))
     g.api_account = account
     return account
+
+
+def bearer() -> Account | None:
+    """The account of the request's bearer token when it carries one (a wrong token is a 401),
+    else None: public reads then default to the first caisse."""
+    if "api_account" in g:
+        return g.api_account  # type: ignore[no-any-return]
+    if not request.headers.get("Authorization", "").strip():
+        return None
+    return authenticate()  # type: ignore[no-any-return]
+
+
+def read_caisse(allow_all: bool = False) -> Caisse | None:
+    """The caisse a read is about: `?caisse=slug` (an unknown one is a 404 `unknown_caisse`
+    naming the caisses there are), else the token account's, else the first; None for every
+    caisse when `allow_all` and `?caisse=toutes`."""
+    bearer()
+    return caisses.asked(allow_all)
+
+
+def read_slug() -> str:
+    """The slug of `read_caisse()`; a 404 when the registry has no caisse yet."""
+    found = read_caisse()
+    if found is None:
+        abort(404)
+    return str(found.slug)
+
+
+def acting_caisse() -> Caisse:
+    """The caisse the token's account acts in (403 `no_caisse` when it belongs to none of this
+    registry's); a `?caisse=` naming another caisse is a 403 `other_caisse`."""
+    if request.args.get("caisse", "").strip():
+        asked = caisses.asked()
+        return caisses.owned(asked.slug if asked is not None else "")
+    return caisses.account_caisse()
+
+
+def check_caisse(slug: str) -> Caisse:
+    """The token account's caisse, when the thing acted on (a member, a proposal, a place)
+    belongs to it; else a 403 `other_caisse`, nothing stored."""
+    return caisses.owned(slug)
 
 
 def dump(result: Any, model: type[BaseModel] | None, many: bool) -> Response:

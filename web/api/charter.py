@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from werkzeug.datastructures import MultiDict
 
 from registry.governance.charter import CharterTerms, Kind
@@ -12,8 +11,17 @@ from registry.governance.proposals import State
 from registry.governance.views import charter_view
 from web import charter_form, store
 from web.access import actor
-from web.api.base import ApiError, body_json, endpoint, message, parse
-from web.api.governance import PROPOSERS, _detail, _mode
+from web.api.base import (
+    ApiError,
+    acting_caisse,
+    body_json,
+    check_caisse,
+    endpoint,
+    message,
+    parse,
+    read_slug,
+)
+from web.api.governance import CAISSE_QUERY, PROPOSERS, _detail, _mode
 from web.api.models import CharterOut, CharterProposalIn, ProposalDetailOut
 from web.proposals import summaries
 
@@ -45,27 +53,20 @@ def unchanged(before: CharterTerms, after: CharterTerms) -> bool:
     return before == after or not charter_form.changes(before, after)
 
 
-def _slug(requested: str | None) -> str:
-    registry = store.registry()
-    return str(registry.caisse(requested or registry.caisses()[0].slug).slug)
-
-
 @endpoint(
     "GET",
     "/charter",
     "La charte en vigueur, ses versions adoptées et les modifications ouvertes au vote",
     CharterOut,
-    query={"caisse": "caisse (défaut : la première)"},
+    query=CAISSE_QUERY,
     tag="charte",
 )
 def charter() -> Any:
     """The charter in force: who decides which kind of question, in which mode."""
-    slug = _slug(request.args.get("caisse"))
+    slug = read_slug()
     found = store.registry().charter(slug)
     pending = [
-        v
-        for v in summaries()
-        if v["caisse"] == slug and v["kind"] == Kind.CHARTER.value and v["status"] == State.OPEN
+        v for v in summaries(slug) if v["kind"] == Kind.CHARTER.value and v["status"] == State.OPEN
     ]
     return {**charter_view(found), "terms": found.current(), "pending": pending}
 
@@ -84,7 +85,10 @@ def propose_charter() -> Any:
     """Open a charter change in a mode the charter in force permits for it."""
     data = parse(CharterProposalIn, body_json(), by_field={"charter": "invalid_charter"})
     registry = store.registry()
-    slug = _slug(data.caisse)
+    if data.caisse is None:
+        slug = str(acting_caisse().slug)
+    else:
+        slug = str(check_caisse(registry.caisse(data.caisse).slug).slug)
     base = registry.charter_in_force(slug)
     check_charter(data.charter, base)
     if unchanged(base, data.charter):

@@ -12,9 +12,19 @@ from registry.domain.places import Status
 from registry.roles import Role
 from registry.views import place_view
 from web import store
-from web.api.base import ApiError, endpoint
+from web.api.base import ApiError, endpoint, read_caisse, read_slug
 from web.api.models import ExportOut, ReplayOut, WhatIfOut
 from web.evaluation import READERS, export_rows, replay_at
+
+EVERY = (
+    "caisse (défaut : celle du compte du jeton, sinon la première) ; « toutes » pour toutes "
+    "les caisses"
+)
+
+
+def _slug_or_every() -> str | None:
+    found = read_caisse(allow_all=True)
+    return found.slug if found is not None else None
 
 
 def _day() -> date:
@@ -28,12 +38,13 @@ def _day() -> date:
     "Le registre tel qu'il était à la fin d'un jour",
     ReplayOut,
     roles=READERS,
-    query={"date": "AAAA-MM-JJ (défaut : aujourd'hui)"},
+    query={"date": "AAAA-MM-JJ (défaut : aujourd'hui)", "caisse": EVERY},
     tag="évaluation",
 )
 def replay() -> Any:
-    """Places and criteria as they stood at the end of a day."""
-    found = replay_at(_day())
+    """Places and criteria of a caisse, or of every caisse, as they stood at the end of a day."""
+    day = _day()
+    found = replay_at(day, _slug_or_every())
     return {
         "date": found["day"].isoformat(),
         "criteria_in_force": {
@@ -55,18 +66,23 @@ def _version_name(criteria: Any) -> str | None:
     "Les lieux actifs évalués sous une version de critères",
     WhatIfOut,
     roles=READERS,
-    query={"version": "version de critères", "date": "AAAA-MM-JJ"},
+    query={
+        "version": "version de critères",
+        "date": "AAAA-MM-JJ",
+        "caisse": "caisse (défaut : celle du compte du jeton, sinon la première)",
+    },
     tag="évaluation",
 )
 def what_if() -> Any:
-    """Every active place under a chosen version, without recording anything."""
+    """Every active place of a caisse under a chosen version, without recording anything."""
     registry = store.registry()
     version = request.args.get("version", "")
     if not version:
         raise ApiError(400, "version_required", "Indiquez la version de critères (?version=).")
     day = _day()
+    caisse = read_slug()
     rows = []
-    for place in registry.places():
+    for place in registry.places(caisse):
         if place.status in (Status.PENDING, Status.APPROVED, Status.SUSPENDED):
             result = registry.evaluate_place(place.siret, version, day)
             rows.append({"place": place_view(place), "result": result})
@@ -79,10 +95,11 @@ def what_if() -> Any:
     "Les lieux conventionnés à une date",
     ExportOut,
     roles=(*READERS, Role.PARTICIPANT, Role.MEMBER),
-    query={"date": "AAAA-MM-JJ"},
+    query={"date": "AAAA-MM-JJ", "caisse": EVERY},
     tag="évaluation",
 )
 def approved() -> Any:
-    """Approved places at a date, flat."""
+    """Approved places of a caisse, or of every caisse, at a date, flat."""
     day = _day()
-    return {"date": day.isoformat(), "places": export_rows(day)}
+    caisse = _slug_or_every()
+    return {"date": day.isoformat(), "caisse": caisse, "places": export_rows(day, caisse)}

@@ -11,9 +11,19 @@ from registry.governance.members import parse_roles
 from registry.governance.rules import Mode
 from registry.governance.views import member_view
 from registry.roles import Role
-from web import store
+from web import caisses, store
 from web.access import account, actor
-from web.api.base import ApiError, body_json, endpoint, message, parse
+from web.api.base import (
+    ApiError,
+    acting_caisse,
+    body_json,
+    check_caisse,
+    endpoint,
+    message,
+    parse,
+    read_caisse,
+    read_slug,
+)
 from web.api.models import (
     CriteriaProposalIn,
     ImpactIn,
@@ -63,8 +73,37 @@ def _detail(proposal_id: str) -> dict[str, Any]:
     }
 
 
-def _caisse() -> str:
-    return str(store.registry().caisses()[0].slug)
+def _proposal(proposal_id: str) -> Any:
+    """A proposal to act on: of the token account's caisse, else a 403 `other_caisse`."""
+    proposal = proposal_or_404(proposal_id)
+    check_caisse(proposal.caisse)
+    return proposal
+
+
+def _member(pseudonym: str) -> Any:
+    """A member of the token account's caisse; a member of another caisse only is a 403
+    `other_caisse`."""
+    registry = store.registry()
+    mine = acting_caisse()
+    try:
+        return registry.member(mine.slug, pseudonym)
+    except RegistryError as exc:
+        if exc.code != "member_not_found":
+            raise
+        for other in caisses.known():
+            if other.slug == mine.slug:
+                continue
+            try:
+                registry.member(other.slug, pseudonym)
+            except RegistryError:
+                continue
+            check_caisse(other.slug)
+        raise
+
+
+CAISSE_QUERY = {
+    "caisse": "caisse (défaut : celle du compte du jeton, sinon la première)",
+}
 
 
 @endpoint(
@@ -73,11 +112,13 @@ def _caisse() -> str:
     "Les propositions, ouvertes d'abord",
     ProposalOut,
     many=True,
+    query={"caisse": f"{CAISSE_QUERY['caisse']} ; « toutes » pour toutes les caisses"},
     tag="gouvernance",
 )
 def list_proposals() -> Any:
-    """Every proposal."""
-    return summaries()
+    """Every proposal of a caisse, or of every caisse."""
+    found = read_caisse(allow_all=True)
+    return summaries(found.slug if found is not None else None)
 
 
 @endpoint(
@@ -120,7 +161,9 @@ def impact() -> Any:
 def propose_criteria() -> Any:
     """Open a criteria revision in the declared mode."""
     data = parse(CriteriaProposalIn, body_json(), "invalid_criteria")
-    proposal = store.registry().propose_criteria(
+    registry = store.registry()
+    check_caisse(registry.caisse(data.version.caisse).slug)
+    proposal = registry.propose_criteria(
         data.version, data.title, data.text, actor(), _mode(data.mode)
     )
     return _detail(str(proposal.id))
@@ -141,7 +184,7 @@ def propose_question() -> Any:
     data = parse(QuestionIn, body_json())
     registry = store.registry()
     proposal = registry.propose_question(
-        registry.caisses()[0].slug,
+        acting_caisse().slug,
         data.title,
         data.text,
         actor(),
@@ -164,7 +207,7 @@ def propose_question() -> Any:
 def vote(proposal_id: str) -> Any:
     """Cast the account's vote."""
     data = parse(VoteIn, body_json())
-    proposal = proposal_or_404(proposal_id)
+    proposal = _proposal(proposal_id)
     store.registry().cast_vote(
         proposal.id, account().actor_id, data.choice, data.reason, data.options
     )
@@ -181,7 +224,7 @@ def vote(proposal_id: str) -> Any:
 )
 def close(proposal_id: str) -> Any:
     """Close now; the outcome follows the terms fixed at opening."""
-    store.registry().close_proposal(proposal_or_404(proposal_id).id, actor())
+    store.registry().close_proposal(_proposal(proposal_id).id, actor())
     return _detail(proposal_id)
 
 
@@ -198,7 +241,7 @@ def meeting(proposal_id: str) -> Any:
     """Record the tally of an in-person vote."""
     data = parse(MeetingIn, body_json())
     store.registry().record_meeting_vote(
-        proposal_or_404(proposal_id).id,
+        _proposal(proposal_id).id,
         data.minutes,
         data.held_on,
         data.present,
@@ -215,18 +258,18 @@ def meeting(proposal_id: str) -> Any:
     MemberOut,
     many=True,
     roles=(Role.FACILITATOR, Role.EVALUATOR, Role.OBSERVER),
+    query=CAISSE_QUERY,
     tag="membres",
 )
 def list_members() -> Any:
-    """Every member of the first caisse."""
-    registry = store.registry()
-    return [member_view(m) for m in registry.members(registry.caisses()[0].slug)]
+    """Every member of a caisse."""
+    return [member_view(m) for m in store.registry().members(read_slug())]
 
 
 @endpoint(
     "POST",
     "/members",
-    "Ajouter un membre à une vague",
+    "Ajouter un membre à une vague de la caisse du compte du jeton",
     MemberOut,
     body=MemberIn,
     roles=(Role.FACILITATOR,),
@@ -238,12 +281,19 @@ def join() -> Any:
     data = parse(MemberIn, body_json())
     registry = store.registry()
     roles = parse_roles(data.roles)
+    caisse = acting_caisse().slug
     login = _checked_login(data.login, data.password)
-    member = registry.join_member(_caisse(), data.pseudonym, roles, data.wave, actor())
+    member = registry.join_member(caisse, data.pseudonym, roles, data.wave, actor())
     if login:
         main_role = next(r for r in ACCOUNT_PRIORITY if r in roles)
         store.accounts().create(
-            login, data.password or "", main_role, member.pseudonym, (), member.pseudonym
+            login,
+            data.password or "",
+            main_role,
+            member.pseudonym,
+            (),
+            member.pseudonym,
+            member.caisse,
         )
     return member_view(member)
 
@@ -271,11 +321,12 @@ def _checked_login(login: str | None, password: str | None) -> str:
     "Un membre : rôles, vague, formations",
     MemberOut,
     roles=(Role.FACILITATOR, Role.EVALUATOR, Role.OBSERVER),
+    query=CAISSE_QUERY,
     tag="membres",
 )
 def get_member(pseudonym: str) -> Any:
-    """One member of the first caisse."""
-    return member_view(store.registry().member(_caisse(), pseudonym))
+    """One member of a caisse."""
+    return member_view(store.registry().member(read_slug(), pseudonym))
 
 
 @endpoint(
@@ -291,7 +342,7 @@ def set_roles(pseudonym: str) -> Any:
     """Replace a member's roles, saying why."""
     data = parse(RolesIn, body_json())
     member = store.registry().set_roles(
-        _caisse(), pseudonym, parse_roles(data.roles), data.reason, actor()
+        _member(pseudonym).caisse, pseudonym, parse_roles(data.roles), data.reason, actor()
     )
     return member_view(member)
 
@@ -308,7 +359,8 @@ def set_roles(pseudonym: str) -> Any:
 def leave(pseudonym: str) -> Any:
     """A member leaves; their past votes stay in the history."""
     data = parse(LeaveIn, body_json())
-    return member_view(store.registry().leave_member(_caisse(), pseudonym, data.reason, actor()))
+    caisse = _member(pseudonym).caisse
+    return member_view(store.registry().leave_member(caisse, pseudonym, data.reason, actor()))
 
 
 @endpoint(
@@ -322,9 +374,11 @@ def leave(pseudonym: str) -> Any:
 )
 def reset_password(pseudonym: str) -> Any:
     """A temporary password for a member who lost theirs, to hand over in person."""
-    member = store.registry().member(_caisse(), pseudonym)
+    member = _member(pseudonym)
     accounts = store.accounts()
-    held = accounts.by_pseudonym(member.pseudonym)
+    held = accounts.by_pseudonym(
+        member.pseudonym, caisses.account_caisses(caisses.account_caisse())
+    )
     if held is None:
         raise ApiError(404, "no_account", message("no_account", pseudonym=member.pseudonym))
     if not member.active:
@@ -350,7 +404,8 @@ def reset_password(pseudonym: str) -> Any:
 def training(pseudonym: str) -> Any:
     """Record a training session a member attended."""
     data = parse(TrainingIn, body_json())
-    member = store.registry().record_training(_caisse(), pseudonym, data.session, data.on, actor())
+    caisse = _member(pseudonym).caisse
+    member = store.registry().record_training(caisse, pseudonym, data.session, data.on, actor())
     return member_view(member)
 
 
@@ -367,7 +422,9 @@ def training(pseudonym: str) -> Any:
 def propose_decision() -> Any:
     """Put a decision on a place to the vote."""
     data = parse(PlaceDecisionIn, body_json())
-    proposal = store.registry().propose_decision(
+    registry = store.registry()
+    check_caisse(registry.place(data.siret).caisse)
+    proposal = registry.propose_decision(
         data.siret, data.action, data.reason, actor(), data.title, _mode(data.mode)
     )
     return _detail(str(proposal.id))
@@ -385,7 +442,7 @@ def propose_decision() -> Any:
 def lift(proposal_id: str) -> Any:
     """Lift the account's block or objection."""
     data = parse(NoteIn, body_json())
-    proposal = proposal_or_404(proposal_id)
+    proposal = _proposal(proposal_id)
     store.registry().lift_objection(proposal.id, account().actor_id, data.note)
     return _detail(proposal_id)
 
@@ -402,5 +459,5 @@ def lift(proposal_id: str) -> Any:
 def withdraw(proposal_id: str) -> Any:
     """The proposer or a facilitator withdraws an open proposal."""
     data = parse(NoteIn, body_json())
-    store.registry().withdraw_proposal(proposal_or_404(proposal_id).id, data.note, actor())
+    store.registry().withdraw_proposal(_proposal(proposal_id).id, data.note, actor())
     return _detail(proposal_id)

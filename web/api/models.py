@@ -191,6 +191,7 @@ class ExportOut(Out):
     """Approved places at a date."""
 
     date: str
+    caisse: str | None = Field(default=None, description="La caisse, ou null pour toutes")
     places: list[ExportRow]
 
 
@@ -373,7 +374,9 @@ class CharterProposalIn(BaseModel):
     mode: str | None = Field(
         default=None, description="Un mode que la charte en vigueur permet (défaut : le premier)"
     )
-    caisse: str | None = Field(default=None, description="Caisse (défaut : la première)")
+    caisse: str | None = Field(
+        default=None, description="Caisse (défaut et seule permise : celle du compte du jeton)"
+    )
     charter: CharterTerms = Field(description="La charte proposée, entière (voir GET /charter)")
 
 
@@ -471,6 +474,9 @@ class AccountOut(Out):
     pseudonym: str
     sirets: list[str]
     has_token: bool
+    caisse: str | None = Field(
+        default=None, description="La caisse où ce compte agit (null : aucune de ce registre)"
+    )
 
 
 class TokenOut(Out):

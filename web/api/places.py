@@ -11,9 +11,9 @@ from registry.declaration import Declaration
 from registry.history import describe
 from registry.roles import Role
 from registry.views import place_view
-from web import store
+from web import caisses, store
 from web.access import account, actor
-from web.api.base import ApiError, body_json, endpoint, parse
+from web.api.base import ApiError, body_json, check_caisse, endpoint, parse, read_caisse, read_slug
 from web.api.models import (
     CriteriaOut,
     CriteriaVersionOut,
@@ -25,6 +25,15 @@ from web.api.models import (
     WithdrawIn,
 )
 from web.criteria_diff import changes
+
+
+def _filter() -> str | None:
+    """The caisse a list is narrowed to by `?caisse=slug` (an unknown one is a 404), or None
+    for every caisse when none is asked for."""
+    if request.args.get("caisse", "").strip() in ("", caisses.ALL):
+        return None
+    found = read_caisse()
+    return found.slug if found is not None else None
 
 
 def _own(siret: str) -> str:
@@ -45,13 +54,13 @@ def _own(siret: str) -> str:
         "status": "statut (ex. conventionne)",
         "kind": "type de lieu",
         "quartier": "quartier",
-        "caisse": "caisse",
+        "caisse": "caisse (défaut : toutes)",
     },
 )
 def list_places() -> Any:
     """Places, filtered."""
     args = request.args
-    views = [place_view(p) for p in store.registry().places(args.get("caisse") or None)]
+    views = [place_view(p) for p in store.registry().places(_filter())]
     for key in ("status", "kind", "quartier"):
         if args.get(key):
             views = [v for v in views if (v[key] or "") == args[key]]
@@ -140,7 +149,9 @@ def withdraw(siret: str) -> Any:
 def decide(siret: str) -> Any:
     """A facilitator records the collective's decision on a place."""
     data = parse(DecisionIn, body_json())
-    place = store.registry().decide(siret, data.action, data.reason, data.decision, actor())
+    registry = store.registry()
+    check_caisse(registry.place(siret).caisse)
+    place = registry.decide(siret, data.action, data.reason, data.decision, actor())
     return place_view(place, detail=True)
 
 
@@ -149,7 +160,7 @@ def decide(siret: str) -> Any:
     "/criteria",
     "Les versions de critères et celle en vigueur",
     CriteriaOut,
-    query={"caisse": "caisse (défaut : la première)"},
+    query={"caisse": "caisse (défaut : celle du compte du jeton, sinon la première)"},
     tag="critères",
 )
 def criteria() -> Any:
@@ -157,8 +168,8 @@ def criteria() -> Any:
     from registry.clock import local_date, now
 
     registry = store.registry()
-    slug = request.args.get("caisse") or registry.caisses()[0].slug
-    criteria_set = registry.criteria_set(registry.caisse(slug).slug)
+    slug = read_slug()
+    criteria_set = registry.criteria_set(slug)
     current = criteria_set.in_force(local_date(now()))
     return {
         "caisse": slug,
@@ -172,14 +183,14 @@ def criteria() -> Any:
     "/criteria/{version}",
     "Une version de critères et ce qui a changé",
     CriteriaVersionOut,
-    query={"caisse": "caisse"},
+    query={"caisse": "caisse (défaut : celle du compte du jeton, sinon la première)"},
     tag="critères",
 )
 def criteria_version(version: str) -> Any:
     """One version, and what changed since the one before."""
     registry = store.registry()
-    slug = request.args.get("caisse") or registry.caisses()[0].slug
-    versions = registry.criteria_set(registry.caisse(slug).slug).versions()
+    slug = read_slug()
+    versions = registry.criteria_set(slug).versions()
     shown = registry.criteria_set(slug).get(version)
     index = [v.version for v in versions].index(version)
     previous = versions[index - 1] if index else None
@@ -200,6 +211,7 @@ def criteria_version(version: str) -> Any:
         "page": "page (1 par défaut)",
         "category": "lieux, criteres, gouvernance ou autres",
         "q": "mots cherchés",
+        "caisse": "caisse (défaut : toutes)",
     },
     tag="historique",
 )
@@ -208,6 +220,9 @@ def events() -> Any:
     from web.event_log import entries
 
     found = entries()
+    caisse = _filter()
+    if caisse is not None:
+        found = [e for e in found if e["caisse"] in ("", caisse)]
     category = request.args.get("category")
     if category:
         found = [e for e in found if e["category"] == category]
