@@ -15,7 +15,7 @@ REF = "#/components/schemas/{model}"
 ERRORS = {
     "400": "Demande refusée (rien n'est enregistré)",
     "401": "Jeton manquant ou invalide",
-    "403": "Rôle insuffisant",
+    "403": "Rôle insuffisant, ou autre caisse que celle du compte du jeton",
     "404": "Introuvable",
 }
 
@@ -96,7 +96,8 @@ def document() -> dict[str, Any]:
             "title": "Registre de conventionnement — API",
             "version": "1",
             "description": "Les mêmes actions que l'interface web. Les erreurs sont du JSON "
-            "avec un code stable et un message. Écrire demande un jeton (page « Mon compte »).",
+            "avec un code stable et un message. Écrire demande un jeton (page « Mon compte ») "
+            "et agit dans la caisse de son compte ; les lectures prennent ?caisse=.",
         },
         "paths": paths,
         "components": {
