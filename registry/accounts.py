@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unknown_account": ("Compte inconnu : « {login} ».", "Unknown account: '{login}'."),
     "invalid_role": ("Rôle inconnu : « {role} ».", "Unknown role: '{role}'."),
+    "member_left": (
+        "« {login} » est le compte d'un membre parti : il ne reçoit plus de mot de passe.",
+        "'{login}' is the account of a member who left: it gets no new password.",
+    ),
 }
 
 
@@ -247,6 +251,14 @@ class Accounts:
         with self._db() as db:
             rows = list(db.table("accounts").rows_where(where, params, order_by="login"))
         return _account(rows[0]) if rows else None
+
+    def for_siret(self, siret: str) -> list[Account]:
+        """The place accounts that speak for this SIRET, by login."""
+        with self._db() as db:
+            where = "role = ? and sirets like ?"
+            params = [str(Role.PLACE), f'%"{siret}"%']
+            rows = list(db.table("accounts").rows_where(where, params, order_by="login"))
+        return [a for a in (_account(r) for r in rows) if siret in a.sirets]
 
     def set_caisse(self, login: str, caisse: str) -> None:
         """Move an account to another caisse."""

@@ -1,13 +1,15 @@
-"""Facilitators record the collective's decisions on places, citing the meeting or proposal."""
+"""Facilitators record the collective's decisions on places, citing the meeting or proposal,
+and give a place account whose password was lost a temporary one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from registry.domain.places import ALLOWED, Status
+from registry.accounts import Account
+from registry.domain.places import ALLOWED, Place, Status
 from registry.errors import RegistryError
 from registry.roles import Role
 from registry.views import place_view
@@ -41,7 +43,8 @@ def index() -> ResponseReturnValue:
 @bp.route("/<siret>", methods=["GET", "POST"])
 @role_required(Role.FACILITATOR)
 def decide(siret: str) -> ResponseReturnValue:
-    """Record a decision on one place: the action, why, and which decision it applies."""
+    """Record a decision on one place: the action, why, and which decision it applies; or give
+    one of the place's accounts a temporary password, its API token revoked."""
     registry = store.registry()
     place = registry.place(siret)
     caisses.check_own(
@@ -55,7 +58,25 @@ def decide(siret: str) -> ResponseReturnValue:
     allowed = [a for a in ACTIONS if place.status in ALLOWED[a]]
     values = {"action": allowed[0] if allowed else "", "reason": "", "decision": ""}
     errors: dict[str, str] = {}
-    if request.method == "POST":
+    accounts = store.accounts().for_siret(place.siret)
+    if request.method == "POST" and "password_for" in request.form:
+        login = text("password_for").lower()
+        account = next((a for a in accounts if a.login == login), None)
+        if account is None:
+            errors["password"] = _(
+                "Aucun compte « %(login)s » ne parle pour %(name)s : choisissez l'un des comptes "
+                "du lieu.",
+                login=login,
+                name=place.name,
+            )
+        else:
+            # Shown once, on this page only: never put in a flash message or a log.
+            temporary = store.accounts().reset_password(account.login)
+            page = _page(place, allowed, values, {}, accounts, (account.login, temporary))
+            response = make_response(page)
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    elif request.method == "POST":
         values = {"action": text("action"), "reason": text("reason"), "decision": text("decision")}
         if values["action"] not in allowed:
             errors["action"] = _("Choisissez une action possible pour ce lieu.")
@@ -73,10 +94,24 @@ def decide(siret: str) -> ResponseReturnValue:
             else:
                 flash(_("Décision enregistrée."), "info")
                 return redirect(url_for("places.show", siret=place.siret))
+    return _page(place, allowed, values, errors, accounts), (400 if errors else 200)
+
+
+def _page(
+    place: Place,
+    allowed: list[str],
+    values: dict[str, str],
+    errors: dict[str, str],
+    accounts: list[Account],
+    temporary: tuple[str, str] | None = None,
+) -> str:
+    """The decision page: the place, the decisions it allows, and its accounts."""
     return render_template(
         "decisions/decide.html",
         place=place_view(place, detail=True),
         allowed=[(a, ACTIONS[a]) for a in allowed],
         values=values,
         errors=errors,
-    ), (400 if errors else 200)
+        accounts=accounts,
+        temporary=temporary,
+    )

@@ -1,5 +1,6 @@
-"""The `serve` command: the web interface on a production WSGI server (waitress); and
-`account-add`, a web account for a person of a caisse (its first facilitator, for instance)."""
+"""The `serve` command: the web interface on a production WSGI server (waitress);
+`account-add`, a web account for a person of a caisse (its first facilitator, for instance); and
+`account-password`, a temporary password for an account whose password was lost."""
 
 from __future__ import annotations
 
@@ -133,6 +134,42 @@ def account_add(
         sys.exit(EXIT_REFUSED)
     where = f", caisse {slug}" if slug else ""
     click.echo(f"Compte créé : {login.strip().lower()} ({role}{where})")
+
+
+@main.command("account-password")
+@click.argument("login")
+@pass_ctx
+@refusals
+def account_password(ctx: Context, login: str) -> None:
+    """Donne un mot de passe provisoire à un compte web qui a perdu le sien (un lieu, un membre,
+    l'animation) : imprimé une seule fois, à remettre en main propre ; le jeton d'API du compte
+    est révoqué. Refusé pour le compte d'un membre parti.
+
+    Gives a web account that lost its password a temporary one (a place, a member,
+    facilitation): printed once, to hand over in person; the account's API token is revoked.
+    Refused for the account of a member who left.
+    """
+    accounts = Accounts.for_settings(ctx.settings)
+    try:
+        account = accounts.get(login)
+        if account is None:
+            raise AccountError("unknown_account", login=login.strip().lower())
+        if account.pseudonym and account.role is not Role.PLACE:
+            with ctx.registry() as app:
+                slug = account.caisse or app.caisses()[0].slug
+                try:
+                    member = app.member(slug, account.pseudonym)
+                except RegistryError:
+                    member = None
+            if member is not None and not member.active:
+                raise AccountError("member_left", login=account.login)
+        temporary = accounts.reset_password(account.login)
+    except AccountError as exc:
+        click.echo(f"Erreur : {exc.message(ctx.lang)}", err=True)
+        sys.exit(EXIT_REFUSED)
+    # Printed once and never written anywhere else.
+    click.echo(f"Mot de passe provisoire de {account.login} : {temporary}")
+    click.echo("Affiché une seule fois : à remettre en main propre. Jeton d'API révoqué.")
 
 
 if __name__ == "__main__":  # python -m registry.cli.web serve …
