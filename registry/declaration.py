@@ -14,6 +14,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     ValidationError,
     field_validator,
     model_validator,
@@ -230,13 +231,22 @@ class Declaration(Frozen):
     )
     presentation: str | None = Field(default=None, max_length=2000, description="Présentation")
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _refuse_margin(cls, data: Any) -> Any:
-        field = find_margin_field(data)
-        if field is not None:
-            raise RegistryError("margin_not_collected", field=field)
-        return data
+    def _refuse_margin(cls, data: Any, handler: ModelWrapValidatorHandler[Declaration]) -> Any:
+        """A margin is refused, whatever else the declaration gets wrong.
+
+        Every model of a declaration forbids keys it does not declare, and none it declares
+        names a margin: a declaration that validates carries no margin, so only one that fails
+        is searched for one.
+        """
+        try:
+            return handler(data)
+        except ValidationError:
+            field = find_margin_field(data)
+            if field is not None:
+                raise RegistryError("margin_not_collected", field=field) from None
+            raise
 
     @field_validator("siret", mode="before")
     @classmethod

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from pydantic import field_validator, model_validator
+from pydantic import ModelWrapValidatorHandler, field_validator, model_validator
 
 from policies.base import Outcome
 from policies.criteria import CriteriaVersion, parse_criteria_version
@@ -34,10 +34,10 @@ class StoredDeclaration(Declaration):
     The margin scan and the SIRET checksum are not repeated; every field is still validated.
     """
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _refuse_margin(cls, data: Any) -> Any:
-        return data
+    def _refuse_margin(cls, data: Any, handler: ModelWrapValidatorHandler[Declaration]) -> Any:
+        return handler(data)
 
     @field_validator("siret", mode="before")
     @classmethod

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from collections.abc import Iterator
+from typing import Any, get_args
 
-from registry.declaration import PlaceKind, parse_declaration
+import pytest
+from pydantic import BaseModel
+
+from registry.declaration import Declaration, PlaceKind, _is_margin_key, parse_declaration
 from registry.errors import RegistryError
 from tests.helpers import producer, shop
 
@@ -52,6 +57,37 @@ def test_a_declaration_carrying_a_margin_is_refused_whatever_the_spelling(
     assert caught.value.code == "margin_not_collected"
     assert "la marge n'est pas un critère de conventionnement" in caught.value.message()
     assert "margin is not a conventionnement criterion" in caught.value.message("en")
+
+
+def test_a_margin_is_named_before_any_other_error_and_from_json_too() -> None:
+    raw = shop(siret="123")
+    del raw["address"]
+    raw["opening_hours"] = [{"day": "lundi", "opens": "09:00", "closes": "19:00", "marge": 30}]
+    with pytest.raises(RegistryError) as caught:
+        parse_declaration(raw)
+    assert caught.value.code == "margin_not_collected"
+    assert "opening_hours[0].marge" in caught.value.message()
+    with pytest.raises(RegistryError) as caught:
+        Declaration.model_validate_json(json.dumps(shop(markup=12)))
+    assert caught.value.code == "margin_not_collected"
+
+
+def _fields(model: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Every field's dotted path in a declaration, with the model that declares it."""
+    for name, info in model.model_fields.items():
+        yield f"{prefix}{name}", model
+        for inner in (info.annotation, *get_args(info.annotation)):
+            for candidate in (inner, *get_args(inner)):
+                if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                    yield from _fields(candidate, f"{prefix}{name}.")
+
+
+def test_no_declared_field_names_a_margin_and_every_model_forbids_other_keys() -> None:
+    # What lets a declaration that validates skip the search for a margin key.
+    fields = dict(_fields(Declaration))
+    assert "supply.peasant_share" in fields and "opening_hours.closes" in fields
+    assert [p for p in fields if _is_margin_key(p.rsplit(".", 1)[-1])] == []
+    assert all(m.model_config.get("extra") == "forbid" for m in fields.values())
 
 
 def test_a_missing_field_is_named() -> None:
