@@ -81,4 +81,11 @@ class CriteriaSet(Aggregate):
 
     def in_force(self, on: date, published_by: datetime | None = None) -> CriteriaVersion | None:
         """The version in force on a date, among those published by a moment."""
-        return in_force(self.versions(published_by), on)
+        # Remembered per instance until another version is published: every command asks.
+        key = (len(self.published), on, published_by)
+        known: dict[Any, CriteriaVersion | None] = self.__dict__.setdefault("_in_force", {})
+        if key not in known:
+            if len(known) >= 64:
+                known.clear()
+            known[key] = in_force(self.versions(published_by), on)
+        return known[key]

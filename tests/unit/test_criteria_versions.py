@@ -61,3 +61,19 @@ def test_an_unknown_version_is_named_with_the_known_ones() -> None:
     with pytest.raises(RegistryError) as caught:
         criteria.get("1999-1")
     assert "2024-1" in caught.value.message()
+
+
+def test_the_version_in_force_follows_each_new_publication_and_each_date() -> None:
+    criteria = CriteriaSet.start("paris-14e")
+    day = date(2025, 6, 1)
+    assert criteria.in_force(day) is None
+    criteria.publish(check_version(V1), "fondation", BY)
+    assert criteria.in_force(day).version == "2024-1"  # type: ignore[union-attr]
+    criteria.publish(check_version(V2), "révision", BY)
+    assert criteria.in_force(day).version == "2025-1"  # type: ignore[union-attr]
+    assert criteria.in_force(date(2024, 10, 1)).version == "2024-1"  # type: ignore[union-attr]
+    assert criteria.in_force(date(2024, 1, 1)) is None
+    for n in range(100):  # many dates asked: the answers stay right
+        on = date(2024, 8, 25) + (date(2024, 1, 2) - date(2024, 1, 1)) * n
+        expected = in_force(criteria.versions(), on)
+        assert criteria.in_force(on) == expected
