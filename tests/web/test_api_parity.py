@@ -28,7 +28,13 @@ WEB_ACTIONS: dict[str, tuple[tuple[tuple[str, str], ...], set[Role] | str]] = {
     "shop.apply": ((("POST", "/places"),), {Role.PLACE}),
     "shop.amend": ((("PUT", "/places/{siret}"),), {Role.PLACE}),
     "shop.withdraw": ((("POST", "/places/{siret}/withdraw"),), {Role.PLACE}),
-    "decisions.decide": ((("POST", "/places/{siret}/decisions"),), FACILITATOR),
+    "decisions.decide": (
+        (
+            ("POST", "/places/{siret}/decisions"),
+            ("POST", "/places/{siret}/accounts/{login}/password"),
+        ),
+        FACILITATOR,
+    ),
     "proposals.vote": ((("POST", "/proposals/{proposal_id}/votes"),), VOTERS),
     "proposals.amend": ((("POST", "/proposals/{proposal_id}/amendments"),), PROPOSERS),
     "proposals.lift": ((("POST", "/proposals/{proposal_id}/lift"),), VOTERS),
@@ -68,6 +74,12 @@ NEW_WRITES = [
     ("POST", "/members/{pseudonym}/roles", "RolesIn", "MemberOut"),
     ("POST", "/members/{pseudonym}/leave", "LeaveIn", "MemberOut"),
     ("POST", "/members/{pseudonym}/password", None, "TemporaryPasswordOut"),
+    (
+        "POST",
+        "/places/{siret}/accounts/{login}/password",
+        None,
+        "PlaceTemporaryPasswordOut",
+    ),
     ("POST", "/account/token", None, "TokenOut"),
     ("DELETE", "/account/token", None, "AccountOut"),
 ]

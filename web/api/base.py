@@ -97,6 +97,10 @@ MESSAGES = {
         "Pour ouvrir un compte, donnez un identifiant et un mot de passe.",
         "To open an account, give both a login and a password.",
     ),
+    "not_place_account": (
+        "Aucun compte « {login} » ne parle pour {name} : choisissez l'un des comptes du lieu.",
+        "No account '{login}' speaks for {name}: choose one of the place's accounts.",
+    ),
 }
 
 

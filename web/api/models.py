@@ -465,6 +465,22 @@ class TemporaryPasswordOut(Out):
     token_revoked: bool
 
 
+class PlaceAccountOut(Out):
+    """An account that speaks for a place: its login and name only."""
+
+    login: str
+    display_name: str
+
+
+class PlaceTemporaryPasswordOut(Out):
+    """A place account's temporary password, shown once; its API token is revoked."""
+
+    siret: str
+    login: str
+    temporary_password: str = Field(description="À remettre en main propre ; affiché une fois")
+    token_revoked: bool
+
+
 class AccountOut(Out):
     """The account holding the token."""
 

@@ -13,15 +13,26 @@ from registry.roles import Role
 from registry.views import place_view
 from web import caisses, store
 from web.access import account, actor
-from web.api.base import ApiError, body_json, check_caisse, endpoint, parse, read_caisse, read_slug
+from web.api.base import (
+    ApiError,
+    body_json,
+    check_caisse,
+    endpoint,
+    message,
+    parse,
+    read_caisse,
+    read_slug,
+)
 from web.api.models import (
     CriteriaOut,
     CriteriaVersionOut,
     DecisionIn,
     EventOut,
     EventPageOut,
+    PlaceAccountOut,
     PlaceDetailOut,
     PlaceOut,
+    PlaceTemporaryPasswordOut,
     WithdrawIn,
 )
 from web.criteria_diff import changes
@@ -153,6 +164,60 @@ def decide(siret: str) -> Any:
     check_caisse(registry.place(siret).caisse)
     place = registry.decide(siret, data.action, data.reason, data.decision, actor())
     return place_view(place, detail=True)
+
+
+def _caisse_place(siret: str) -> Any:
+    """A place of the token account's caisse: an unknown one is a 404 `place_not_found`, one of
+    another caisse a 403 `other_caisse`."""
+    place = store.registry().place(siret)
+    check_caisse(place.caisse)
+    return place
+
+
+@endpoint(
+    "GET",
+    "/places/{siret}/accounts",
+    "Les comptes qui parlent pour un lieu (identifiant et nom)",
+    PlaceAccountOut,
+    many=True,
+    roles=(Role.FACILITATOR,),
+    tag="lieux",
+)
+def place_accounts(siret: str) -> Any:
+    """The accounts that speak for a place of the facilitator's caisse, by login."""
+    place = _caisse_place(siret)
+    return [
+        {"login": a.login, "display_name": a.display_name}
+        for a in store.accounts().for_siret(place.siret)
+    ]
+
+
+@endpoint(
+    "POST",
+    "/places/{siret}/accounts/{login}/password",
+    "Créer un mot de passe provisoire pour un compte du lieu (affiché une fois ; le jeton "
+    "d'API du compte est révoqué)",
+    PlaceTemporaryPasswordOut,
+    roles=(Role.FACILITATOR,),
+    tag="lieux",
+    no_store=True,
+)
+def place_account_password(siret: str, login: str) -> Any:
+    """A temporary password for a place account that lost its own, to hand over in person."""
+    place = _caisse_place(siret)
+    accounts = store.accounts()
+    login = login.strip().lower()
+    if login not in {a.login for a in accounts.for_siret(place.siret)}:
+        raise ApiError(
+            400, "not_place_account", message("not_place_account", login=login, name=place.name)
+        )
+    temporary = accounts.reset_password(login)
+    return {
+        "siret": place.siret,
+        "login": login,
+        "temporary_password": temporary,
+        "token_revoked": True,
+    }
 
 
 @endpoint(
