@@ -23,6 +23,7 @@ def url_of(client: FlaskClient, route: Route) -> str:
         "proposal_id": str(proposal.id) if proposal else "00000000-0000-0000-0000-000000000000",
         "pseudonym": "Zélie",
         "version": "2025-1",
+        "login": "commerce",
     }
     return "/api" + route.path.format(**values)
 

@@ -89,8 +89,8 @@ def test_the_decision_page_lists_the_accounts_that_speak_for_the_place(
     log_in(client, "animatrice-camille")
     page = client.get(URL).get_data(as_text=True)
     assert "Comptes du lieu" in page
-    assert '<th scope="row">commerce</th>' in page and f'<th scope="row">{SECOND[0]}</th>' in page
-    assert '<th scope="row">producteur</th>' not in page
+    assert "<strong>commerce</strong>" in page and f"<strong>{SECOND[0]}</strong>" in page
+    assert "<strong>producteur</strong>" not in page
     assert page.count('name="password_for"') == 2
     # The place's page leads its caisse's facilitators there.
     assert f'href="{URL}"' in client.get(f"/lieux/{TOMBE}").get_data(as_text=True)
