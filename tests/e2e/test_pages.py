@@ -26,7 +26,12 @@ PUBLIC = {
 }
 BY_ROLE = {
     "commerce": ["/mon-lieu", "/lieux/81400140000013/modifier", "/compte"],
-    "membre": ["/propositions/nouvelle", "/compte"],
+    "membre": [
+        "/propositions/nouvelle",
+        "/propositions/nouvelle-revision",
+        "/charte/proposer",
+        "/compte",
+    ],
     "animatrice-camille": [
         "/membres/",
         "/membres/Zélie",
@@ -58,6 +63,22 @@ def test_each_role_s_pages_have_no_axe_violations(
     for url in BY_ROLE[login]:
         page.goto(server + url)
         check_page(page, axe_source, f"{login}{url.replace('/', '-')}")
+
+
+def test_amending_and_charter_change_pages_pass_axe_with_their_previews(
+    page: Any, server: str, axe_source: str
+) -> None:
+    log_in(page, server, "animatrice-camille", PASSWORDS["animatrice-camille"])
+    page.goto(server + "/propositions/")
+    page.click("main h2 + ul li h3 a")  # the first open proposal
+    page.click("text=Amender la proposition")
+    page.wait_for_load_state()
+    assert "/amender" in page.url
+    check_page(page, axe_source, "animatrice-amender")
+    page.goto(server + "/charte/proposer")
+    page.click("button[value=preview]")
+    page.wait_for_load_state()
+    check_page(page, axe_source, "animatrice-charte-apercu")
 
 
 def test_the_first_tab_reaches_the_skip_link_to_the_content(page: Any, server: str) -> None:
