@@ -187,7 +187,7 @@ def _commands(settings: Settings, places: int) -> Figure:
     from registry.readmodels.synthetic import MONTHS, START, siret, templates
     from registry.roles import Actor, Role
 
-    count = min(max(places // 20, 50), 300)
+    count = min(max(places // 10, 50), 1000)  # enough that a slow fsync here and there averages out
     warm = 20
     raw = [t.model_dump(mode="json") for t in templates()]
     at = START + timedelta(days=30.4 * MONTHS + 1)

@@ -31,6 +31,7 @@ JOIN declarations d ON d.siret = p.siret AND d.seq =
 _WHERE = """
 WHERE p.applied_at <= :at AND (:caisse IS NULL OR p.caisse = :caisse)
   AND (:siret IS NULL OR p.siret = :siret)
+  AND (:parts IS NULL OR p.rowid % :parts = :part)
 ORDER BY p.applied_at, p.siret
 """
 
@@ -52,7 +53,7 @@ FROM places p"""
 # The same places with only what a re-evaluation needs: status and declaration.
 DECLARED_AS_OF_SQL = (
     """
-SELECT p.siret, d.name, d.kind, d.quartier, s.status, s.status_fr,
+SELECT p.siret, p.applied_at, d.name, d.kind, d.quartier, s.status, s.status_fr,
        s.valid_from AS since, s.coverage_rate, d.declaration
 FROM places p"""
     + _LATEST
@@ -139,13 +140,27 @@ def places_as_of(
     caisse: str | None = None,
     siret: str | None = None,
     evaluations: bool = True,
+    part: tuple[int, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Every place that had applied by a moment, as it stood then (declarations included).
 
     Without `evaluations`, only the status and the declaration: what a re-evaluation needs.
+    With `part` (k, n), only the k-th of n disjoint parts of the places, for n processes.
     """
     sql = AS_OF_SQL if evaluations else DECLARED_AS_OF_SQL
-    return rows(db, sql, {"at": utc(at), "caisse": caisse, "siret": siret})
+    part_of, parts = part if part is not None else (None, None)
+    params = {"at": utc(at), "caisse": caisse, "siret": siret, "part": part_of, "parts": parts}
+    return rows(db, sql, params)
+
+
+def count_as_of(db: sqlite_utils.Database, at: datetime, caisse: str | None = None) -> int:
+    """How many places had applied by a moment."""
+    return int(
+        db.execute(
+            "SELECT COUNT(*) FROM places WHERE applied_at <= ? AND (? IS NULL OR caisse = ?)",
+            [utc(at), caisse, caisse],
+        ).fetchone()[0]
+    )
 
 
 def replay_as_of(

@@ -6,12 +6,15 @@ modified rules, beside what actually happened, with each criterion's explanation
 
 from __future__ import annotations
 
+import heapq
 import json
 import multiprocessing
 import os
+import sqlite3
 import threading
 from datetime import date, datetime
 from multiprocessing.connection import Connection
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ from registry.clock import local_date, paris
 from registry.declaration import Declaration
 from registry.domain.places import Status
 from registry.errors import RegistryError
-from registry.readmodels.queries import criteria_as_of, local, places_as_of, rows
+from registry.readmodels.queries import count_as_of, criteria_as_of, local, places_as_of, rows
 
 
 class StoredDeclaration(Declaration):
@@ -86,15 +89,10 @@ def whatif(
 ) -> dict[str, Any]:
     """Who would gain or lose approval if `version` applied at `at`, and why."""
     on = local_date(at)
-    evaluate = prepare(version)
-    places = [
-        row
-        for row in places_as_of(db, at, version.caisse, evaluations=False)
-        if row["status"] not in SKIPPED
-    ]
+    changes = judged(db, at, version.caisse, prepare(version), on)
     found: dict[str, list[dict[str, Any]]] = {GAIN: [], LOSS: [], REVIEW: [], RATE: []}
     unchanged = 0
-    for change, entry in classified(places, evaluate, on):
+    for change, entry in changes:
         if entry is None:
             unchanged += 1
         else:
@@ -107,7 +105,7 @@ def whatif(
         "as_of": paris(at).isoformat(),
         "on": on.isoformat(),
         "in_force": in_force["version"] if in_force else None,
-        "places": len(places),
+        "places": len(changes),
         "gains": found[GAIN],
         "losses": found[LOSS],
         "to_collective": found[REVIEW],
@@ -144,33 +142,77 @@ def classify(places: list[dict[str, Any]], evaluate: Prepared, on: date) -> list
     return changes
 
 
-def classified(places: list[dict[str, Any]], evaluate: Prepared, on: date) -> list[Change]:
-    """`classify`, the second half in a forked process when there are many places.
+def judged(
+    db: sqlite_utils.Database, at: datetime, caisse: str, evaluate: Prepared, on: date
+) -> list[Change]:
+    """Each place's change at `at`, in application order; half of them in a forked process
+    when there are many.
 
-    Re-evaluating is pure and each place independent, so two cores halve the wait. Forking
-    is only safe in a process with a single thread (a web server has several): elsewhere,
-    or if the second process fails, every place is classified here, with the same result.
+    Re-evaluating is pure and each place independent, so two cores share the wait: each
+    process reads and judges its own part of the places, and the two parts are merged back
+    in order. Forking is only safe in a process with a single thread (a web server has
+    several) and with the read models in a file: elsewhere, or if the second process fails,
+    every place is judged here, with the same result.
     """
-    if len(places) < PARALLEL_FROM or not _can_fork():
-        return classify(places, evaluate, on)
-    half = len(places) // 2
+    path = _file_of(db)
+    if path is None or not _can_fork() or count_as_of(db, at, caisse) < PARALLEL_FROM:
+        return [change for _, change in _judge_part(db, at, caisse, evaluate, on, None)]
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
-        target=_classify_into, args=(sender, places[half:], evaluate, on), daemon=True
+        target=_judge_part_into, args=(sender, path, at, caisse, evaluate, on), daemon=True
     )
     child.start()
     sender.close()
     try:
-        mine = classify(places[:half], evaluate, on)
+        mine = _judge_part(db, at, caisse, evaluate, on, (0, 2))
         try:
-            theirs: list[Change] = receiver.recv()
-        except EOFError:  # the second process failed: its half is done here
-            theirs = classify(places[half:], evaluate, on)
+            theirs: list[Keyed] = receiver.recv()
+        except EOFError:  # the second process failed: its part is judged here
+            theirs = _judge_part(db, at, caisse, evaluate, on, (1, 2))
     finally:
         receiver.close()
         child.join()
-    return mine + theirs
+    return [change for _, change in heapq.merge(mine, theirs, key=itemgetter(0))]
+
+
+# A change with the place's position in application order.
+Keyed = tuple[tuple[str, str], Change]
+
+
+def _judge_part(
+    db: sqlite_utils.Database,
+    at: datetime,
+    caisse: str,
+    evaluate: Prepared,
+    on: date,
+    part: tuple[int, int] | None,
+) -> list[Keyed]:
+    found = places_as_of(db, at, caisse, evaluations=False, part=part)
+    places = [row for row in found if row["status"] not in SKIPPED]
+    changes = classify(places, evaluate, on)
+    return [((r["applied_at"], r["siret"]), c) for r, c in zip(places, changes, strict=True)]
+
+
+def _judge_part_into(
+    sender: Connection, path: str, at: datetime, caisse: str, evaluate: Prepared, on: date
+) -> None:
+    # A connection of its own: one opened before the fork is not used across it.
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        keyed = _judge_part(sqlite_utils.Database(conn), at, caisse, evaluate, on, (1, 2))
+    finally:
+        conn.close()
+    sender.send(keyed)
+    sender.close()
+
+
+def _file_of(db: sqlite_utils.Database) -> str | None:
+    """The file of the main database, or None for one in memory."""
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return str(file) if file else None
+    return None
 
 
 def _can_fork() -> bool:
@@ -179,13 +221,6 @@ def _can_fork() -> bool:
         and threading.active_count() == 1
         and len(os.sched_getaffinity(0)) > 1
     )
-
-
-def _classify_into(
-    sender: Connection, places: list[dict[str, Any]], evaluate: Prepared, on: date
-) -> None:
-    sender.send(classify(places, evaluate, on))
-    sender.close()
 
 
 def _entry(row: dict[str, Any], result: Judgement) -> dict[str, Any]:

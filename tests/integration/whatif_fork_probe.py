@@ -1,9 +1,9 @@
-"""Run `classified` in a process of its own and print what happened, as JSON.
+"""Run `judged` in a process of its own and print what happened, as JSON.
 
 A test process may hold threads left by earlier tests, and a what-if only splits its work in a
 process with a single thread; so the split is observed here, in a fresh interpreter.
 
-Usage: python -m tests.integration.whatif_fork_probe VIEWS_FILE split|child_fails|threads
+Usage: python -m tests.integration.whatif_fork_probe VIEWS_FILE split|child_fails|threads|memory
 """
 
 from __future__ import annotations
@@ -27,12 +27,18 @@ DECEMBER = datetime(2024, 12, 1, 12, tzinfo=PARIS)
 
 
 def main(path: str, mode: str) -> dict[str, Any]:
-    db = sqlite_utils.Database(sqlite3.connect(path))
+    conn = sqlite3.connect(path)
+    if mode == "memory":
+        memory = sqlite3.connect(":memory:")
+        conn.backup(memory)
+        conn = memory
+    db = sqlite_utils.Database(conn)
     version = whatif_module.resolve(db, "2025-1")
+    evaluate, on = prepare(version), DECEMBER.date()
     found = places_as_of(db, DECEMBER, version.caisse, evaluations=False)
     places = [r for r in found if r["status"] not in whatif_module.SKIPPED]
-    on = DECEMBER.date()
-    serial = whatif_module.classify(places, prepare(version), on)
+    serial = whatif_module.classify(places, evaluate, on)
+    first = whatif_module._judge_part(db, DECEMBER, version.caisse, evaluate, on, (0, 2))
     parent = os.getpid()
     classify = whatif_module.classify
     calls: list[int] = []
@@ -51,7 +57,7 @@ def main(path: str, mode: str) -> dict[str, Any]:
     if mode == "threads":
         server.start()
     try:
-        changes = whatif_module.classified(places, prepare(version), on)
+        changes = whatif_module.judged(db, DECEMBER, version.caisse, evaluate, on)
     finally:
         release.set()
         if server.is_alive():
@@ -59,6 +65,7 @@ def main(path: str, mode: str) -> dict[str, Any]:
     return {
         "threads_before": threads_before,
         "places": len(places),
+        "first_part": len(first),
         "calls": calls,
         "parent": parent,
         "pids": [int(c.split("@")[1]) for c, _ in changes],
