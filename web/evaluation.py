@@ -239,22 +239,29 @@ def export(fmt: str) -> ResponseReturnValue:
 @bp.get("/exports/export-complet.zip")
 @role_required(*READERS)
 def full_export() -> ResponseReturnValue:
-    """The read models' complete export at a date (tables in CSV, JSON, SQLite, a dictionary)."""
+    """The read models' complete export at a date (tables in CSV, JSON, SQLite, a dictionary):
+    of the chosen caisse when the registry holds several, of all of them with `?caisse=toutes`.
+    """
     from registry.readmodels import api as readmodels
 
     errors: dict[str, str] = {}
     day = _day("date", errors)
     if errors:
         return Response(json.dumps(errors, ensure_ascii=False), 400, mimetype="application/json")
+    chosen = caisses.chosen(allow_all=True)
+    caisse = chosen.slug if chosen is not None and caisses.several() else None
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as work:
         target = Path(work) / "export"
-        readmodels.export(current_app.config["REGISTRY_SETTINGS"], target, _end_of(day))
+        settings = current_app.config["REGISTRY_SETTINGS"]
+        readmodels.export(settings, target, _end_of(day), caisse)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(target.rglob("*")):
                 if path.is_file():
                     archive.write(path, path.relative_to(target).as_posix())
     name = f"registre-export-{day.isoformat()}.zip"
+    if caisse is not None:
+        name = f"registre-export-{caisse}-{day.isoformat()}.zip"
     return Response(
         buffer.getvalue(),
         mimetype="application/zip",

@@ -146,20 +146,27 @@ def _entries(title: str, entries: list[dict[str, Any]]) -> None:
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @as_of_option
+@click.option(
+    "--caisse",
+    default=None,
+    metavar="SLUG",
+    help="Seulement les données de cette caisse (tables, journal, base, indicateurs, liste).",
+)
 @pass_ctx
 @refusals
-def export(ctx: Context, directory: Path, as_of: str | None) -> None:
+def export(ctx: Context, directory: Path, as_of: str | None, caisse: str | None) -> None:
     """Exporte les tables, le journal, une base pour Datasette et la liste des conventionnés.
 
     Exports every read model (CSV, JSON), the event log (JSON Lines), a standalone SQLite
-    database for Datasette, a data dictionary and the list of approved places at a date.
+    database for Datasette, a data dictionary and the list of approved places at a date;
+    with --caisse, only that caisse's data.
     """
     from registry.readmodels.export import approved_filename
     from registry.readmodels.export import export as write_export
 
     moment = parse_moment(as_of) if as_of else now()
-    target = write_export(ctx.settings, directory, moment)
-    click.echo(f"Export écrit : {target}")
+    target = write_export(ctx.settings, directory, moment, caisse)
+    click.echo(f"Export écrit : {target}" + (f" (caisse {caisse})" if caisse else ""))
     click.echo(f"  liste des lieux conventionnés : {target / approved_filename(moment)}")
     click.echo(f"  pour Datasette : datasette {target / 'registre.sqlite3'} -m metadata.json")
 

@@ -109,11 +109,14 @@ def write_charts(data: dict[str, Any], directory: Path, fmt: str = "svg") -> lis
     return written
 
 
-def export(settings: Settings, directory: Path, at: datetime | None = None) -> Path:
-    """A complete export in `directory` (which must not exist or be empty)."""
+def export(
+    settings: Settings, directory: Path, at: datetime | None = None, caisse: str | None = None
+) -> Path:
+    """A complete export in `directory` (which must not exist or be empty), of one caisse if
+    given."""
     from registry.readmodels.export import export as write
 
-    return write(settings, directory, at or now())
+    return write(settings, directory, at or now(), caisse)
 
 
 def search_timeline(

@@ -6,9 +6,11 @@ import csv
 import io
 import zipfile
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from registry.roles import Role
+from tests.web.test_caisses import TOMBE, A, B, sign_in, text, two  # noqa: F401
 
 
 def test_the_registry_replays_as_it_stood_at_the_end_of_a_day(login_as) -> None:
@@ -61,3 +63,33 @@ def test_the_complete_export_downloads_as_a_zip(login_as) -> None:
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert "dictionnaire.md" in names and any(n.startswith("csv/") for n in names)
     assert client.get("/evaluation/exports/export-complet.zip?date=demain").status_code == 400
+
+
+def test_with_several_caisses_the_complete_export_holds_the_chosen_caisse_only(
+    two: Flask,  # noqa: F811
+) -> None:
+    client = two.test_client()
+    sign_in(client, "evaluatrice-b")
+    page = text(client, "/evaluation/exports")
+    assert "Cet export ne contient que les données de la caisse" in page
+    assert f'<input type="hidden" name="caisse" value="{B}">' in page
+    assert "export-complet.zip?caisse=toutes" in page
+    response = client.get("/evaluation/exports/export-complet.zip?date=2030-01-01")
+    assert response.status_code == 200
+    assert f"registre-export-{B}-2030-01-01.zip" in response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    places = archive.read("csv/places.csv").decode("utf-8")
+    assert "La Cagette" in places and TOMBE not in places
+    for name in archive.namelist():
+        if name.endswith((".csv", ".json", ".jsonl")):
+            assert TOMBE not in archive.read(name).decode("utf-8"), name
+            assert A not in archive.read(name).decode("utf-8"), name
+    of_a = client.get(f"/evaluation/exports/export-complet.zip?caisse={A}&date=2030-01-01")
+    assert f"registre-export-{A}-2030-01-01.zip" in of_a.headers["Content-Disposition"]
+    places_a = zipfile.ZipFile(io.BytesIO(of_a.data)).read("csv/places.csv").decode("utf-8")
+    assert TOMBE in places_a and "La Cagette" not in places_a
+    every = client.get("/evaluation/exports/export-complet.zip?caisse=toutes&date=2030-01-01")
+    assert every.headers["Content-Disposition"].endswith('"registre-export-2030-01-01.zip"')
+    places_all = zipfile.ZipFile(io.BytesIO(every.data)).read("csv/places.csv").decode("utf-8")
+    assert TOMBE in places_all and "La Cagette" in places_all
+    assert client.get("/evaluation/exports/export-complet.zip?caisse=nulle").status_code == 404
