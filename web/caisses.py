@@ -9,6 +9,7 @@ without one belongs to the first caisse), place accounts to the caisse of their 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from flask import Flask, abort, g, make_response, render_template, request, url_for
@@ -200,6 +201,26 @@ def check_own(slug: str, message: str | None = None) -> Caisse:
         return owned(slug, message)
     except Refusal as exc:
         _stop(exc)
+
+
+def member_in(mine: Caisse, pseudonym: str, elsewhere: Callable[[Caisse], None]) -> Any:
+    """A member of `mine` by pseudonym; if only another caisse has one, `elsewhere(that caisse)`
+    is called first (it refuses), then the registry's own 'member not found' is raised."""
+    registry = store.registry()
+    try:
+        return registry.member(mine.slug, pseudonym)
+    except RegistryError as exc:
+        if exc.code != "member_not_found":
+            raise
+        for other in known():
+            if other.slug == mine.slug:
+                continue
+            try:
+                registry.member(other.slug, pseudonym)
+            except RegistryError:
+                continue
+            elsewhere(other)
+        raise
 
 
 def account_caisses(caisse: Caisse) -> tuple[str, ...]:

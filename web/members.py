@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from registry.accounts import AccountError
+from registry.domain.caisses import Caisse
 from registry.errors import RegistryError
 from registry.governance.members import MEMBER_ROLES
 from registry.governance.views import member_view
@@ -46,30 +47,20 @@ def _caisse() -> str:
 
 def _member(pseudonym: str) -> Any:
     """A member of the facilitator's caisse; a member of another caisse only is refused."""
-    registry = store.registry()
     mine = caisses.own()
-    try:
-        return registry.member(mine.slug, pseudonym)
-    except RegistryError as exc:
-        if exc.code != "member_not_found":
-            raise
-        for other in caisses.known():
-            if other.slug == mine.slug:
-                continue
-            try:
-                registry.member(other.slug, pseudonym)
-            except RegistryError:
-                continue
-            caisses.refuse(
-                _(
-                    "%(name)s est membre de la caisse « %(other)s ». Votre compte appartient "
-                    "à la caisse « %(mine)s » : vous ne gérez que ses membres.",
-                    name=pseudonym,
-                    other=other.name,
-                    mine=mine.name,
-                )
+
+    def elsewhere(other: Caisse) -> None:
+        caisses.refuse(
+            _(
+                "%(name)s est membre de la caisse « %(other)s ». Votre compte appartient "
+                "à la caisse « %(mine)s » : vous ne gérez que ses membres.",
+                name=pseudonym,
+                other=other.name,
+                mine=mine.name,
             )
-        raise
+        )
+
+    return caisses.member_in(mine, pseudonym, elsewhere)
 
 
 def _roles() -> list[tuple[str, str]]:

@@ -83,22 +83,7 @@ def _proposal(proposal_id: str) -> Any:
 def _member(pseudonym: str) -> Any:
     """A member of the token account's caisse; a member of another caisse only is a 403
     `other_caisse`."""
-    registry = store.registry()
-    mine = acting_caisse()
-    try:
-        return registry.member(mine.slug, pseudonym)
-    except RegistryError as exc:
-        if exc.code != "member_not_found":
-            raise
-        for other in caisses.known():
-            if other.slug == mine.slug:
-                continue
-            try:
-                registry.member(other.slug, pseudonym)
-            except RegistryError:
-                continue
-            check_caisse(other.slug)
-        raise
+    return caisses.member_in(acting_caisse(), pseudonym, lambda other: check_caisse(other.slug))
 
 
 CAISSE_QUERY = {
