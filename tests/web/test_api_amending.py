@@ -11,38 +11,10 @@ from flask.testing import FlaskClient
 
 from registry.governance.charter import Kind
 from registry.governance.rules import Mode
-from registry.roles import Actor, Role
+from tests.web.test_amending import CAISSE, ZELIE, open_revision, zelie_question
 from tests.web.test_api import assert_error, events_count, token_for
-from web import store
+from tests.web.test_charter_change import registry
 from web.api.models import ProposalDetailOut
-
-CAISSE = "paris-14e"
-ZELIE = Actor("Zélie", Role.MEMBER)
-
-
-def registry(client: FlaskClient) -> Any:
-    return store.registry_of(client.application)
-
-
-def zelie_question(client: FlaskClient, options: tuple[str, ...] = ()) -> Any:
-    """An open question (a poll with options) by Zélie, the demo member account."""
-    return registry(client).propose_question(
-        CAISSE,
-        "Ouvrir le marché le dimanche ?",
-        "Le marché de la place de Catalogne ouvrirait aussi le dimanche matin.",
-        ZELIE,
-        options,
-        None if options else Mode.CONSENT,
-    )
-
-
-def open_revision(client: FlaskClient) -> Any:
-    """The demo's open criteria revision (by Aïssata; votes already cast)."""
-    return next(
-        p
-        for p in registry(client).proposals()
-        if p.kind is Kind.CRITERIA and p.state.value == "open"
-    )
 
 
 def amend(client: FlaskClient, proposal: Any, body: Any, login: str = "membre") -> Any:
