@@ -3,7 +3,7 @@ and give a place account whose password was lost a temporary one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -72,10 +72,8 @@ def decide(siret: str) -> ResponseReturnValue:
         else:
             # Shown once, on this page only: never put in a flash message or a log.
             temporary = store.accounts().reset_password(account.login)
-            page = _page(place, allowed, values, {}, accounts, (account.login, temporary))
-            response = make_response(page)
-            response.headers["Cache-Control"] = "no-store"
-            return response
+            # Every page but static files is sent no-store (web/security.py).
+            return _page(place, allowed, values, {}, accounts, (account.login, temporary))
     elif request.method == "POST":
         values = {"action": text("action"), "reason": text("reason"), "decision": text("decision")}
         if values["action"] not in allowed:

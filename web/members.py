@@ -163,6 +163,7 @@ def show(pseudonym: str) -> ResponseReturnValue:
     values: dict[str, Any] = {"on": date.today().isoformat(), "roles": list(member.roles)}
     errors: dict[str, str] = {}
     account = store.accounts().by_pseudonym(member.pseudonym, caisses.account_caisses(caisse))
+    temporary = None
     if request.method == "POST" and request.form.get("action") == "password":
         if account is None:
             errors["password"] = _("Ce membre n'a pas de compte.")
@@ -173,16 +174,6 @@ def show(pseudonym: str) -> ResponseReturnValue:
         else:
             # Shown once, on this page only: never put in a flash message or a log.
             temporary = store.accounts().reset_password(account.login)
-            return render_template(
-                "members/show.html",
-                caisse=caisse,
-                m=member_view(member),
-                roles=_roles(),
-                values=values,
-                errors={},
-                account=account,
-                temporary=temporary,
-            )
     elif request.method == "POST":
         action = request.form.get("action")
         values.update({k: text(k) for k in ("session", "on", "reason", "leave_reason")})
@@ -229,5 +220,5 @@ def show(pseudonym: str) -> ResponseReturnValue:
         values=values,
         errors=errors,
         account=account,
-        temporary=None,
+        temporary=temporary,
     ), (400 if errors else 200)
