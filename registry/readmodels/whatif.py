@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import sqlite3
+import sys
 import threading
 from datetime import date, datetime
 from multiprocessing.connection import Connection
@@ -197,12 +198,21 @@ def _judge_part(
 def _judge_part_into(
     sender: Connection, path: str, at: datetime, caisse: str, evaluate: Prepared, on: date
 ) -> None:
-    # A connection of its own: one opened before the fork is not used across it.
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        keyed = _judge_part(sqlite_utils.Database(conn), at, caisse, evaluate, on, (1, 2))
-    finally:
-        conn.close()
+        # A connection of its own: one opened before the fork is not used across it.
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            keyed = _judge_part(sqlite_utils.Database(conn), at, caisse, evaluate, on, (1, 2))
+        finally:
+            conn.close()
+    except Exception as exc:  # noqa: BLE001  (the first process judges this part instead)
+        print(
+            f"Et si : le second processus a échoué ({exc}) ; sa moitié des lieux est "
+            "réévaluée par le premier.",
+            file=sys.stderr,
+        )
+        sender.close()
+        return
     sender.send(keyed)
     sender.close()
 
