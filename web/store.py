@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlite_utils
 from flask import Flask, current_app
 
 from registry.accounts import Accounts
@@ -55,3 +59,12 @@ def registry_of(app: Flask) -> Registry:
 def accounts_of(app: Flask) -> Accounts:
     """An app's accounts, outside a request."""
     return app.extensions["ssa_accounts"]  # type: ignore[no-any-return]
+
+
+@contextmanager
+def read_models() -> Iterator[sqlite_utils.Database]:
+    """The read models, up to date with every event this process stored (read your writes)."""
+    from registry.readmodels import queries
+
+    with queries.views(current_app.config["REGISTRY_SETTINGS"]) as db:
+        yield db
