@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.declaration import Declaration, field_label
+from policies.declaration import Declaration, field_label
 
 
 class Outcome(StrEnum):

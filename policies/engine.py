@@ -13,8 +13,8 @@ from pydantic_core import to_jsonable_python
 from policies.base import Finding, Outcome, Params, Policy
 from policies.catalogue import CATALOGUE
 from policies.criteria import CriteriaVersion, CriterionSpec
-from registry.declaration import Declaration, describe_errors
-from registry.errors import RegistryError
+from policies.declaration import Declaration, describe_errors
+from policies.errors import CodedError
 
 
 class Verdict(StrEnum):
@@ -59,13 +59,11 @@ class Evaluation(BaseModel):
 
 
 def get_policy(ref: str) -> Policy:
-    """The policy for 'name@version', or a RegistryError listing what exists."""
+    """The policy for 'name@version', or a CodedError listing what exists."""
     try:
         return CATALOGUE[ref]
     except KeyError:
-        raise RegistryError(
-            "unknown_policy", policy=ref, known=", ".join(sorted(CATALOGUE))
-        ) from None
+        raise CodedError("unknown_policy", policy=ref, known=", ".join(sorted(CATALOGUE))) from None
 
 
 def check_version(version: CriteriaVersion) -> CriteriaVersion:
@@ -76,7 +74,7 @@ def check_version(version: CriteriaVersion) -> CriteriaVersion:
         try:
             policy.parse_params(spec.params)
         except ValidationError as exc:
-            raise RegistryError(
+            raise CodedError(
                 "invalid_parameters",
                 policy=f"{spec.key} ({spec.policy})",
                 details=describe_errors(exc),
@@ -85,7 +83,7 @@ def check_version(version: CriteriaVersion) -> CriteriaVersion:
     stale = {ref: fp for ref, fp in version.fingerprints.items() if fingerprints.get(ref) != fp}
     if version.fingerprints and stale:
         ref = next(iter(stale))
-        raise RegistryError(
+        raise CodedError(
             "policy_changed", policy=ref, expected=stale[ref], actual=fingerprints.get(ref, "—")
         )
     return version.model_copy(update={"fingerprints": fingerprints})
@@ -96,7 +94,7 @@ def verify_fingerprints(version: CriteriaVersion) -> None:
     for ref, expected in version.fingerprints.items():
         actual = get_policy(ref).fingerprint
         if actual != expected:
-            raise RegistryError("policy_changed", policy=ref, expected=expected, actual=actual)
+            raise CodedError("policy_changed", policy=ref, expected=expected, actual=actual)
 
 
 @dataclass(frozen=True, slots=True)
