@@ -15,6 +15,7 @@ from policies.catalogue import CATALOGUE
 from policies.criteria import CriteriaVersion, CriterionSpec
 from policies.declaration import Declaration, describe_errors
 from policies.errors import CodedError
+from policies.fingerprints import succeeded_by
 
 
 class Verdict(StrEnum):
@@ -80,7 +81,11 @@ def check_version(version: CriteriaVersion) -> CriteriaVersion:
                 details=describe_errors(exc),
             ) from None
         fingerprints[spec.policy] = policy.fingerprint
-    stale = {ref: fp for ref, fp in version.fingerprints.items() if fingerprints.get(ref) != fp}
+    stale = {
+        ref: fp
+        for ref, fp in version.fingerprints.items()
+        if not succeeded_by(ref, fp, fingerprints.get(ref, ""))
+    }
     if version.fingerprints and stale:
         ref = next(iter(stale))
         raise CodedError(
@@ -93,7 +98,7 @@ def verify_fingerprints(version: CriteriaVersion) -> None:
     """Refuse to run a published version whose policies' code has changed since."""
     for ref, expected in version.fingerprints.items():
         actual = get_policy(ref).fingerprint
-        if actual != expected:
+        if not succeeded_by(ref, expected, actual):
             raise CodedError("policy_changed", policy=ref, expected=expected, actual=actual)
 
 

@@ -29,7 +29,7 @@ ALLOWED_IMPORTS = {
     "shapely",
     "pyproj",
     "policies.base",
-    "registry.declaration",
+    "policies.declaration",
 }
 IMPURE_CALLS = {"today", "now", "utcnow", "open", "random", "getenv", "environ"}
 
