@@ -92,3 +92,26 @@ def test_a_published_policy_imports_only_pure_modules_and_never_reads_a_clock(re
         if isinstance(node, ast.Call)
     }
     assert not called & IMPURE_CALLS
+
+
+def imported_names(source: str) -> set[str]:
+    """Every module an import statement names, wherever it stands (a function body too)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", ALL_SOURCES, ids=lambda path: path.name)
+def test_no_policies_module_imports_the_registry_or_the_web(path: Path) -> None:
+    imported = imported_names(path.read_text(encoding="utf-8"))
+    ours = {name for name in imported if name.partition(".")[0] in {"registry", "web"}}
+    assert ours == set()
+
+
+def test_the_import_scan_sees_a_registry_import_at_the_top_and_inside_a_function() -> None:
+    source = "import web.app\ndef f() -> None:\n    from registry.errors import RegistryError\n"
+    assert imported_names(source) == {"web.app", "registry.errors"}
