@@ -103,13 +103,16 @@ def test_the_fingerprint_recorded_before_the_declaration_moved_is_that_of_the_on
     assert source.count(moved) == 1
     as_published = source.replace(moved, "\nfrom registry.declaration import ")
     recorded = "sha256:" + hashlib.sha256(as_published.encode("utf-8")).hexdigest()
-    assert SUCCESSORS[policy.ref] == {recorded: policy.fingerprint}
+    assert recorded in SUCCESSORS[policy.ref]
+    assert succeeded_by(policy.ref, recorded, policy.fingerprint)
 
 
 def test_every_succession_leads_to_the_fingerprint_of_a_policy_in_the_catalogue() -> None:
     for ref, successions in SUCCESSORS.items():
         for recorded in successions:
-            assert succeeded_by(ref, recorded, CATALOGUE[ref].fingerprint)
+            # If this fails, a policies module a policy imports has changed: that is a new
+            # fingerprint, and a new policy version unless a reviewed succession says why not.
+            assert succeeded_by(ref, recorded, CATALOGUE[ref].fingerprint), ref
 
 
 def test_a_version_recorded_with_the_fingerprints_of_before_the_move_still_runs() -> None:
