@@ -23,6 +23,7 @@ from registry.errors import RegistryError
 from registry.governance import Governance
 from registry.ids import caisse_id, criteria_set_id, place_id
 from registry.roles import Actor
+from registry.services.rights import check_actor
 
 
 class Registry(Governance, Application[UUID]):
@@ -197,6 +198,7 @@ class Registry(Governance, Application[UUID]):
     ) -> Place:
         """Approve, refuse, suspend, withdraw approval of or renew a place, citing a decision."""
         place = self.place(siret)
+        check_actor(self, place.caisse, by)
         if action in ("approve", "renew"):
             evaluation = place.evaluation or {}
             version = str(evaluation.get("criteria_version", "")) or "—"

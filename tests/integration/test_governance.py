@@ -47,6 +47,8 @@ def gov(settings: Settings) -> Iterator[GovernedRegistry]:
             shop(siret=make_siret(n), name=f"Épicerie {n}", supply=supply)
         )
         app.apply(declaration, Actor(declaration.siret, Role.PLACE), T0)
+    # The registry itself enrols the first facilitator, who then enrols the others.
+    app.join_member("paris-14e", FACILITATOR.id, [Role.FACILITATOR], 1, SYSTEM, T0)
     for pseudonym, roles in [
         ("ana", [Role.MEMBER]),
         ("bea", [Role.MEMBER]),
