@@ -343,15 +343,13 @@ class Governance:
                 # The vote stands; what it asked for is no longer possible: the history says why.
                 proposal.record_impossible(refusal, by, moment)
                 enact = False
-        charter = self.charter(proposal.caisse, moment)
-        if enact and proposal.kind is Kind.CHARTER:
-            proposal.enact(effects.apply_effect(app, proposal, charter, by, moment), by, moment)
-            self._save(charter, proposal)
-            return proposal
-        self._save(proposal)
+        changed: list[Any] = []
         if enact:
-            proposal.enact(effects.apply_effect(app, proposal, charter, by, moment), by, moment)
-            self._save(proposal)
+            charter = self.charter(proposal.caisse, moment)
+            effect, changed = effects.apply_effect(app, proposal, charter, by, moment)
+            proposal.enact(effect, by, moment)
+        # The decision and all it causes are one transaction: all stored, or nothing.
+        self._save(proposal, *changed)
         return proposal
 
     def close_due_proposals(
