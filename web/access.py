@@ -65,9 +65,19 @@ def account() -> Account:
 
 
 def actor() -> Actor:
-    """The account as an actor of the registry's events (its member pseudonym if it has one)."""
+    """The account as an actor of the registry's events (its member pseudonym if it has one),
+    acting for its caisse: the registry refuses a target of another caisse."""
     who = account()
-    return Actor(who.actor_id, who.role)
+    try:
+        mine = caisses.account_caisse(who)
+    except caisses.Refusal as exc:
+        # An account of no known caisse acts nowhere: 403 `no_caisse` (the API's own handler).
+        if g.get("api_account") is not None:
+            raise
+        if exc.status == 404:
+            abort(404)
+        caisses.refuse(exc.message)
+    return Actor(who.actor_id, who.role, mine.slug)
 
 
 def still_acting(who: Account) -> None:
@@ -77,7 +87,7 @@ def still_acting(who: Account) -> None:
         return
     mine = caisses.of_account(who)
     if mine is not None:
-        check_actor(store.registry(), mine.slug, Actor(who.actor_id, who.role))
+        check_actor(store.registry(), mine.slug, Actor(who.actor_id, who.role, mine.slug))
 
 
 def client_key(login: str) -> str:

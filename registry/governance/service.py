@@ -22,7 +22,7 @@ from registry.governance.members import Member
 from registry.governance.proposals import Proposal, State
 from registry.governance.rules import Ballot, Choice, Mode, Outcome, Result
 from registry.roles import Actor, Role
-from registry.services.rights import check_actor, check_facilitator
+from registry.services.rights import check_actor, check_caisse, check_facilitator
 
 if TYPE_CHECKING:
     from registry.application import Registry
@@ -460,6 +460,7 @@ class Governance:
         return Actor(member.pseudonym, role)
 
     def _check_proposer(self, caisse: str, by: Actor) -> None:
+        check_caisse(self._app, caisse, by)
         if by.role in (Role.FACILITATOR, Role.SYSTEM):
             check_actor(self._app, caisse, by)
             return

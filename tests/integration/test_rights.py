@@ -129,3 +129,32 @@ def test_a_member_who_left_may_not_amend_their_own_proposal(app: Registry) -> No
     with pytest.raises(RegistryError) as refused:
         app.amend_proposal(proposal.id, "Précision", zelie, text="T2", at=LATER)
     assert refused.value.code == "actor_left"
+
+
+def test_an_actor_of_another_caisse_is_refused_with_other_caisse(app: Registry) -> None:
+    from policies.seed import first_version
+
+    app.register_caisse(
+        "plaisance",
+        "Caisse Plaisance",
+        "Plaisance",
+        ["Plaisance"],
+        first_version("plaisance"),
+        SYSTEM,
+        T0,
+    )
+    app.join_member("plaisance", "Basile", [Role.FACILITATOR], 1, SYSTEM, T0)
+    basile = Actor("Basile", Role.FACILITATOR, "plaisance")
+    proposal = question(app)
+    before = stored(app)
+    for action in FACILITATOR_ACTIONS.values():
+        with pytest.raises(RegistryError) as refused:
+            action(app, proposal, basile)
+        assert refused.value.code == "other_caisse"
+        assert refused.value.message() == (
+            "Ceci relève de la caisse « Caisse commune alimentaire Paris 14e ». Votre compte "
+            "appartient à la caisse « Caisse Plaisance » : vous ne pouvez agir que pour elle."
+        )
+    assert stored(app) == before
+    # In its own caisse, the same facilitator acts.
+    app.join_member("plaisance", "Yves", [Role.MEMBER], 1, basile)
