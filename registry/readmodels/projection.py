@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Notification, Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
@@ -26,6 +26,7 @@ PLACE_EVENTS: tuple[type[Any], ...] = (
     Place.Applied,
     Place.DeclarationAmended,
     Place.Evaluated,
+    Place.Decided,
     Place.Approved,
     Place.Refused,
     Place.Suspended,
@@ -51,6 +52,7 @@ OTHER_EVENTS: tuple[type[Any], ...] = (
     Proposal.ProposalWithdrawn,
     Proposal.ProposalClosed,
     Proposal.DecisionEnacted,
+    Proposal.EnactmentImpossible,
 )
 EVENT_CLASSES = PLACE_EVENTS + OTHER_EVENTS
 
@@ -70,11 +72,16 @@ TITLES: dict[str, tuple[str, str]] = {
     "ProposalWithdrawn": ("Proposition retirée", "Proposal withdrawn"),
     "ProposalClosed": ("Proposition close", "Proposal closed"),
     "DecisionEnacted": ("Décision mise en œuvre", "Decision enacted"),
+    "EnactmentImpossible": ("Effet impossible", "Effect impossible"),
 }
 
 
 class RegistryProjection(Projection[ReadModelView]):
-    """Places, statuses, criteria, governance and the timeline, from the registry's events."""
+    """Places, statuses, criteria, governance and the timeline, from the registry's events.
+
+    `process_event` has one handler per event class: each writes its event's rows and its
+    timeline row, with its tracking, in one transaction.
+    """
 
     name = "readmodels"
     topics = tuple(get_topic(cls) for cls in EVENT_CLASSES)
@@ -84,145 +91,197 @@ class RegistryProjection(Projection[ReadModelView]):
         self.aggregates = Aggregates(view)
         self.places = PlaceTables(view)
         self.criteria = criteria.Versions(view)
-        self._handlers: dict[type[Any], Callable[[Any], Subject]] = {}
 
+    @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        """Apply one event to its tables and the timeline, with its tracking, atomically."""
-        handler = self._handlers.get(type(domain_event)) or self._handler(type(domain_event))
-        view = self._view
-        view.begin_event(tracking)
-        try:
-            _timeline(view, domain_event, tracking, handler(domain_event))
-        except BaseException:
-            view.abort_event()
-            raise
-        view.end_event(tracking)
+        """An event of a class without a handler: refused, so that none is silently missed."""
+        raise TypeError(f"the read models have no handler for {type(domain_event).__name__}")
 
     def defer(self, notification: Notification, tracking: Tracking) -> None:
         """Apply a timeline-only event left encoded: the view decodes it and writes its row.
 
-        Its subject is found here, in order with the other events, as `_vote` would.
+        Its subject is found here, in order with the other events, as the vote handler would.
         """
         origin = notification.originator_id
         if not isinstance(origin, UUID):
             raise TypeError(f"aggregate ids are UUIDs, not {origin!r}")
-        view = self._view
-        view.begin_event(tracking)
-        try:
+        with self.view.event(tracking) as view:
             view.defer(notification, self.aggregates.get(origin))
-        except BaseException:
-            view.abort_event()
-            raise
-        view.end_event(tracking)
 
-    def _handler(self, cls: type[Any]) -> Callable[[Any], Subject]:
-        """The handler of an event class: its own, its nearest base's, or the timeline's."""
-        name = next((HANDLERS[c] for c in cls.__mro__ if c in HANDLERS), "_other")
-        handler: Callable[[Any], Subject] = getattr(self, name)
-        self._handlers[cls] = handler
-        return handler
+    # Places -----------------------------------------------------------------
 
-    def _other(self, domain_event: Any) -> Subject:
-        """Any other event: only the timeline."""
-        return self.aggregates.get(domain_event.originator_id)
+    @process_event.register(Place.Applied)
+    def _applied(self, domain_event: Place.Applied, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            subject = self.places.applied(self.aggregates, domain_event)
+            _timeline(view, domain_event, tracking, subject)
 
-    def _applied(self, domain_event: Place.Applied) -> Subject:
-        return self.places.applied(self.aggregates, domain_event)
+    @process_event.register(Place.DeclarationAmended)
+    def _amended(self, domain_event: Place.DeclarationAmended, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            subject = self.aggregates.get(domain_event.originator_id)
+            self.places.amended(str(subject.subject), domain_event)
+            name = str(domain_event.declaration.get("name"))
+            subject = self.aggregates.relabel(domain_event.originator_id, subject, name)
+            _timeline(view, domain_event, tracking, subject)
 
-    def _amended(self, domain_event: Place.DeclarationAmended) -> Subject:
-        subject = self.aggregates.get(domain_event.originator_id)
-        self.places.amended(str(subject.subject), domain_event)
-        name = str(domain_event.declaration.get("name"))
-        return self.aggregates.relabel(domain_event.originator_id, subject, name)
+    @process_event.register(Place.Evaluated)
+    def _evaluated(self, domain_event: Place.Evaluated, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            subject = self.aggregates.get(domain_event.originator_id)
+            self.places.evaluated(str(subject.subject), domain_event)
+            _timeline(view, domain_event, tracking, subject)
 
-    def _evaluated(self, domain_event: Place.Evaluated) -> Subject:
-        subject = self.aggregates.get(domain_event.originator_id)
-        self.places.evaluated(str(subject.subject), domain_event)
-        return subject
+    # Approved, Refused, Suspended, Withdrawn, ApprovalWithdrawn and Renewed.
+    @process_event.register(Place.Decided)
+    def _decided(self, domain_event: Place.Decided, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            subject = self.aggregates.get(domain_event.originator_id)
+            self.places.decided(str(subject.subject), domain_event)
+            _timeline(view, domain_event, tracking, subject)
 
-    def _decided(self, domain_event: Place.Decided) -> Subject:
-        subject = self.aggregates.get(domain_event.originator_id)
-        self.places.decided(str(subject.subject), domain_event)
-        return subject
+    # Caisses and criteria ---------------------------------------------------
 
-    def _caisse(self, domain_event: Caisse.Registered) -> Subject:
-        criteria.registered(self.view, domain_event)
-        e = domain_event
-        return self._new(e, Subject("caisse", e.slug, e.slug, e.name))
+    @process_event.register(Caisse.Registered)
+    def _caisse(self, domain_event: Caisse.Registered, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            criteria.registered(view, domain_event)
+            e = domain_event
+            subject = self._new(e, Subject("caisse", e.slug, e.slug, e.name))
+            _timeline(view, domain_event, tracking, subject)
 
-    def _criteria_started(self, domain_event: CriteriaSet.Started) -> Subject:
-        caisse = domain_event.caisse
-        return self._new(domain_event, Subject("criteria", caisse, caisse))
+    @process_event.register(CriteriaSet.Started)
+    def _criteria_started(self, domain_event: CriteriaSet.Started, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            caisse = domain_event.caisse
+            subject = self._new(domain_event, Subject("criteria", caisse, caisse))
+            _timeline(view, domain_event, tracking, subject)
 
-    def _published(self, domain_event: CriteriaSet.VersionPublished) -> Subject:
-        found = self.aggregates.get(domain_event.originator_id)
-        caisse = found.caisse or str(domain_event.version.get("caisse"))
-        self.criteria.published(caisse, domain_event)
-        version = domain_event.version
-        return Subject("criteria", caisse, str(version.get("version")), version.get("title"))
+    @process_event.register(CriteriaSet.VersionPublished)
+    def _published(self, domain_event: CriteriaSet.VersionPublished, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            found = self.aggregates.get(domain_event.originator_id)
+            caisse = found.caisse or str(domain_event.version.get("caisse"))
+            self.criteria.published(caisse, domain_event)
+            version = domain_event.version
+            subject = Subject("criteria", caisse, str(version.get("version")), version.get("title"))
+            _timeline(view, domain_event, tracking, subject)
 
-    def _joined(self, domain_event: Member.MemberJoined) -> Subject:
-        return governance.joined(self.aggregates, domain_event)
+    # Members and the charter ------------------------------------------------
 
-    def _member(
-        self, domain_event: Member.RolesChanged | Member.TrainingRecorded | Member.MemberLeft
-    ) -> Subject:
-        subject = self.aggregates.get(domain_event.originator_id)
-        governance.member_changed(self.view, str(subject.subject), domain_event)
-        return subject
+    @process_event.register(Member.MemberJoined)
+    def _joined(self, domain_event: Member.MemberJoined, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            subject = governance.joined(self.aggregates, domain_event)
+            _timeline(view, domain_event, tracking, subject)
 
-    def _charter_started(self, domain_event: Charter.CharterStarted) -> Subject:
-        return governance.charter_started(self.aggregates, domain_event)
+    @process_event.register(Member.RolesChanged)
+    def _roles(self, domain_event: Member.RolesChanged, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            subject = self.aggregates.get(domain_event.originator_id)
+            governance.roles_changed(view, str(subject.subject), domain_event)
+            _timeline(view, domain_event, tracking, subject)
 
-    def _charter(self, domain_event: Charter.CharterVersionAdopted) -> Subject:
-        subject = self.aggregates.get(domain_event.originator_id)
-        governance.charter_adopted(self.view, subject.caisse, domain_event)
-        return subject
+    @process_event.register(Member.TrainingRecorded)
+    def _trained(self, domain_event: Member.TrainingRecorded, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            subject = self.aggregates.get(domain_event.originator_id)
+            governance.trained(view, str(subject.subject), domain_event)
+            _timeline(view, domain_event, tracking, subject)
 
-    def _opened(self, domain_event: Proposal.ProposalOpened) -> Subject:
-        return governance.opened(self.aggregates, domain_event)
+    @process_event.register(Member.MemberLeft)
+    def _left(self, domain_event: Member.MemberLeft, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            subject = self.aggregates.get(domain_event.originator_id)
+            governance.left(view, str(subject.subject), domain_event)
+            _timeline(view, domain_event, tracking, subject)
 
-    def _vote(self, domain_event: Proposal.VoteCast) -> Subject:
-        """A vote is a timeline row only."""
-        return self.aggregates.get(domain_event.originator_id)
+    @process_event.register(Charter.CharterStarted)
+    def _charter_started(self, domain_event: Charter.CharterStarted, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            subject = governance.charter_started(self.aggregates, domain_event)
+            _timeline(view, domain_event, tracking, subject)
 
-    def _proposal(self, domain_event: Proposal.Event) -> Subject:
-        subject = self.aggregates.get(domain_event.originator_id)
-        pid = subject.id or str(domain_event.originator_id)
-        governance.proposal_changed(self.view, subject, pid, domain_event)
-        if isinstance(domain_event, Proposal.ProposalAmended):
-            subject = self.aggregates.relabel(
-                domain_event.originator_id, subject, domain_event.title
-            )
-        return subject
+    @process_event.register(Charter.CharterVersionAdopted)
+    def _charter(self, domain_event: Charter.CharterVersionAdopted, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            subject = self.aggregates.get(domain_event.originator_id)
+            governance.charter_adopted(view, subject.caisse, domain_event)
+            _timeline(view, domain_event, tracking, subject)
+
+    # Proposals --------------------------------------------------------------
+
+    @process_event.register(Proposal.ProposalOpened)
+    def _opened(self, domain_event: Proposal.ProposalOpened, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            subject = governance.opened(self.aggregates, domain_event)
+            _timeline(view, domain_event, tracking, subject)
+
+    @process_event.register(Proposal.ProposalAmended)
+    def _proposal_amended(self, domain_event: Proposal.ProposalAmended, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            origin = domain_event.originator_id
+            subject = self.aggregates.get(origin)
+            governance.amended(view, _proposal_id(subject, origin), domain_event)
+            subject = self.aggregates.relabel(origin, subject, domain_event.title)
+            _timeline(view, domain_event, tracking, subject)
+
+    # ObjectionLifted is a vote too: a timeline row only.
+    @process_event.register(Proposal.VoteCast)
+    def _vote(self, domain_event: Proposal.VoteCast, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            _timeline(view, domain_event, tracking, self.aggregates.get(domain_event.originator_id))
+
+    @process_event.register(Proposal.MeetingVoteRecorded)
+    def _meeting(self, domain_event: Proposal.MeetingVoteRecorded, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            origin = domain_event.originator_id
+            subject = self.aggregates.get(origin)
+            governance.meeting(view, _proposal_id(subject, origin))
+            _timeline(view, domain_event, tracking, subject)
+
+    @process_event.register(Proposal.ProposalWithdrawn)
+    def _withdrawn(self, domain_event: Proposal.ProposalWithdrawn, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            origin = domain_event.originator_id
+            subject = self.aggregates.get(origin)
+            governance.withdrawn(view, _proposal_id(subject, origin), domain_event)
+            _timeline(view, domain_event, tracking, subject)
+
+    @process_event.register(Proposal.ProposalClosed)
+    def _closed(self, domain_event: Proposal.ProposalClosed, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            origin = domain_event.originator_id
+            subject = self.aggregates.get(origin)
+            governance.closed(view, subject, _proposal_id(subject, origin), domain_event)
+            _timeline(view, domain_event, tracking, subject)
+
+    @process_event.register(Proposal.DecisionEnacted)
+    def _enacted(self, domain_event: Proposal.DecisionEnacted, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            origin = domain_event.originator_id
+            subject = self.aggregates.get(origin)
+            governance.enacted(view, _proposal_id(subject, origin), domain_event)
+            _timeline(view, domain_event, tracking, subject)
+
+    @process_event.register(Proposal.EnactmentImpossible)
+    def _impossible(self, domain_event: Proposal.EnactmentImpossible, tracking: Tracking) -> None:
+        with self.view.event(tracking) as view:
+            origin = domain_event.originator_id
+            subject = self.aggregates.get(origin)
+            governance.enactment_impossible(view, _proposal_id(subject, origin), domain_event)
+            _timeline(view, domain_event, tracking, subject)
 
     def _new(self, event: Any, subject: Subject) -> Subject:
         return self.aggregates.add(event.originator_id, subject, utc(event.timestamp))
 
 
-# Each event class's handler, by name; subclasses take their nearest base's.
-HANDLERS: dict[type[Any], str] = {
-    Place.Applied: "_applied",
-    Place.DeclarationAmended: "_amended",
-    Place.Evaluated: "_evaluated",
-    Place.Decided: "_decided",
-    Caisse.Registered: "_caisse",
-    CriteriaSet.Started: "_criteria_started",
-    CriteriaSet.VersionPublished: "_published",
-    Member.MemberJoined: "_joined",
-    Member.RolesChanged: "_member",
-    Member.TrainingRecorded: "_member",
-    Member.MemberLeft: "_member",
-    Charter.CharterStarted: "_charter_started",
-    Charter.CharterVersionAdopted: "_charter",
-    Proposal.ProposalOpened: "_opened",
-    Proposal.VoteCast: "_vote",
-    Proposal.Event: "_proposal",
-}
+def _proposal_id(subject: Subject, origin: UUID) -> str:
+    return subject.id or str(origin)
 
 
 # Events whose only row is their timeline row, which needs nothing but their subject.
-TIMELINE_ONLY = frozenset(get_topic(cls) for cls, name in HANDLERS.items() if name == "_vote")
+TIMELINE_ONLY = frozenset({get_topic(Proposal.VoteCast)})
 
 INSERT_TIMELINE = (
     "INSERT INTO timeline (seq, at, caisse, aggregate, aggregate_id, version, subject, label, "
@@ -300,6 +359,8 @@ def _governance_detail(event: Any) -> tuple[str, str]:
         return event.explanation_fr, event.explanation_en
     if isinstance(event, Proposal.ProposalWithdrawn):
         return event.grounds, event.grounds
+    if isinstance(event, Proposal.EnactmentImpossible):
+        return event.message_fr, event.message_en
     if isinstance(event, Charter.CharterVersionAdopted):
         title = str(event.terms.get("title", ""))
         return (
