@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.dispatch import singledispatchmethod
@@ -76,11 +77,36 @@ TITLES: dict[str, tuple[str, str]] = {
 }
 
 
+E = TypeVar("E")
+
+
+def _applied_once(
+    rows: Callable[[RegistryProjection, E], Subject],
+) -> Callable[[RegistryProjection, E, Tracking], None]:
+    """A handler from a function writing an event's rows and naming its subject: the rows, the
+    event's timeline row and its tracking commit together, or nothing does."""
+
+    def handle(projection: RegistryProjection, domain_event: E, tracking: Tracking) -> None:
+        view = projection.view
+        view.begin_event(tracking)
+        try:
+            _timeline(view, domain_event, tracking, rows(projection, domain_event))
+        except BaseException:
+            view.abort_event()
+            raise
+        view.end_event(tracking)
+
+    handle.__name__ = handle.__qualname__ = rows.__name__
+    handle.__doc__ = rows.__doc__
+    return handle
+
+
 class RegistryProjection(Projection[ReadModelView]):
     """Places, statuses, criteria, governance and the timeline, from the registry's events.
 
-    `process_event` has one handler per event class: each writes its event's rows and its
-    timeline row, with its tracking, in one transaction.
+    `process_event` has one handler per event class (subclasses of `Place.Decided` share
+    one): each writes its event's rows and names its subject; `_applied_once` adds the
+    timeline row and the tracking, in one transaction.
     """
 
     name = "readmodels"
@@ -111,166 +137,157 @@ class RegistryProjection(Projection[ReadModelView]):
     # Places -----------------------------------------------------------------
 
     @process_event.register(Place.Applied)
-    def _applied(self, domain_event: Place.Applied, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            subject = self.places.applied(self.aggregates, domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _applied(self, domain_event: Place.Applied) -> Subject:
+        return self.places.applied(self.aggregates, domain_event)
 
     @process_event.register(Place.DeclarationAmended)
-    def _amended(self, domain_event: Place.DeclarationAmended, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            subject = self.aggregates.get(domain_event.originator_id)
-            self.places.amended(str(subject.subject), domain_event)
-            name = str(domain_event.declaration.get("name"))
-            subject = self.aggregates.relabel(domain_event.originator_id, subject, name)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _amended(self, domain_event: Place.DeclarationAmended) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        self.places.amended(str(subject.subject), domain_event)
+        name = str(domain_event.declaration.get("name"))
+        return self.aggregates.relabel(domain_event.originator_id, subject, name)
 
     @process_event.register(Place.Evaluated)
-    def _evaluated(self, domain_event: Place.Evaluated, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            subject = self.aggregates.get(domain_event.originator_id)
-            self.places.evaluated(str(subject.subject), domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _evaluated(self, domain_event: Place.Evaluated) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        self.places.evaluated(str(subject.subject), domain_event)
+        return subject
 
     # Approved, Refused, Suspended, Withdrawn, ApprovalWithdrawn and Renewed.
     @process_event.register(Place.Decided)
-    def _decided(self, domain_event: Place.Decided, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            subject = self.aggregates.get(domain_event.originator_id)
-            self.places.decided(str(subject.subject), domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _decided(self, domain_event: Place.Decided) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        self.places.decided(str(subject.subject), domain_event)
+        return subject
 
     # Caisses and criteria ---------------------------------------------------
 
     @process_event.register(Caisse.Registered)
-    def _caisse(self, domain_event: Caisse.Registered, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            criteria.registered(view, domain_event)
-            e = domain_event
-            subject = self._new(e, Subject("caisse", e.slug, e.slug, e.name))
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _caisse(self, domain_event: Caisse.Registered) -> Subject:
+        criteria.registered(self.view, domain_event)
+        e = domain_event
+        return self._new(e, Subject("caisse", e.slug, e.slug, e.name))
 
     @process_event.register(CriteriaSet.Started)
-    def _criteria_started(self, domain_event: CriteriaSet.Started, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            caisse = domain_event.caisse
-            subject = self._new(domain_event, Subject("criteria", caisse, caisse))
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _criteria_started(self, domain_event: CriteriaSet.Started) -> Subject:
+        caisse = domain_event.caisse
+        return self._new(domain_event, Subject("criteria", caisse, caisse))
 
     @process_event.register(CriteriaSet.VersionPublished)
-    def _published(self, domain_event: CriteriaSet.VersionPublished, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            found = self.aggregates.get(domain_event.originator_id)
-            caisse = found.caisse or str(domain_event.version.get("caisse"))
-            self.criteria.published(caisse, domain_event)
-            version = domain_event.version
-            subject = Subject("criteria", caisse, str(version.get("version")), version.get("title"))
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _published(self, domain_event: CriteriaSet.VersionPublished) -> Subject:
+        found = self.aggregates.get(domain_event.originator_id)
+        caisse = found.caisse or str(domain_event.version.get("caisse"))
+        self.criteria.published(caisse, domain_event)
+        version = domain_event.version
+        return Subject("criteria", caisse, str(version.get("version")), version.get("title"))
 
     # Members and the charter ------------------------------------------------
 
     @process_event.register(Member.MemberJoined)
-    def _joined(self, domain_event: Member.MemberJoined, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            subject = governance.joined(self.aggregates, domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _joined(self, domain_event: Member.MemberJoined) -> Subject:
+        return governance.joined(self.aggregates, domain_event)
 
     @process_event.register(Member.RolesChanged)
-    def _roles(self, domain_event: Member.RolesChanged, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            subject = self.aggregates.get(domain_event.originator_id)
-            governance.roles_changed(view, str(subject.subject), domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _roles(self, domain_event: Member.RolesChanged) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        governance.roles_changed(self.view, str(subject.subject), domain_event)
+        return subject
 
     @process_event.register(Member.TrainingRecorded)
-    def _trained(self, domain_event: Member.TrainingRecorded, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            subject = self.aggregates.get(domain_event.originator_id)
-            governance.trained(view, str(subject.subject), domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _trained(self, domain_event: Member.TrainingRecorded) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        governance.trained(self.view, str(subject.subject), domain_event)
+        return subject
 
     @process_event.register(Member.MemberLeft)
-    def _left(self, domain_event: Member.MemberLeft, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            subject = self.aggregates.get(domain_event.originator_id)
-            governance.left(view, str(subject.subject), domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _left(self, domain_event: Member.MemberLeft) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        governance.left(self.view, str(subject.subject), domain_event)
+        return subject
 
     @process_event.register(Charter.CharterStarted)
-    def _charter_started(self, domain_event: Charter.CharterStarted, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            subject = governance.charter_started(self.aggregates, domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _charter_started(self, domain_event: Charter.CharterStarted) -> Subject:
+        return governance.charter_started(self.aggregates, domain_event)
 
     @process_event.register(Charter.CharterVersionAdopted)
-    def _charter(self, domain_event: Charter.CharterVersionAdopted, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            subject = self.aggregates.get(domain_event.originator_id)
-            governance.charter_adopted(view, subject.caisse, domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _charter(self, domain_event: Charter.CharterVersionAdopted) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        governance.charter_adopted(self.view, subject.caisse, domain_event)
+        return subject
 
     # Proposals --------------------------------------------------------------
 
     @process_event.register(Proposal.ProposalOpened)
-    def _opened(self, domain_event: Proposal.ProposalOpened, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            subject = governance.opened(self.aggregates, domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _opened(self, domain_event: Proposal.ProposalOpened) -> Subject:
+        return governance.opened(self.aggregates, domain_event)
 
     @process_event.register(Proposal.ProposalAmended)
-    def _proposal_amended(self, domain_event: Proposal.ProposalAmended, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            origin = domain_event.originator_id
-            subject = self.aggregates.get(origin)
-            governance.amended(view, _proposal_id(subject, origin), domain_event)
-            subject = self.aggregates.relabel(origin, subject, domain_event.title)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _proposal_amended(self, domain_event: Proposal.ProposalAmended) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.amended(self.view, _proposal_id(subject, origin), domain_event)
+        return self.aggregates.relabel(origin, subject, domain_event.title)
 
     # ObjectionLifted is a vote too: a timeline row only.
     @process_event.register(Proposal.VoteCast)
-    def _vote(self, domain_event: Proposal.VoteCast, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            _timeline(view, domain_event, tracking, self.aggregates.get(domain_event.originator_id))
+    @_applied_once
+    def _vote(self, domain_event: Proposal.VoteCast) -> Subject:
+        return self.aggregates.get(domain_event.originator_id)
 
     @process_event.register(Proposal.MeetingVoteRecorded)
-    def _meeting(self, domain_event: Proposal.MeetingVoteRecorded, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            origin = domain_event.originator_id
-            subject = self.aggregates.get(origin)
-            governance.meeting(view, _proposal_id(subject, origin))
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _meeting(self, domain_event: Proposal.MeetingVoteRecorded) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.meeting(self.view, _proposal_id(subject, origin))
+        return subject
 
     @process_event.register(Proposal.ProposalWithdrawn)
-    def _withdrawn(self, domain_event: Proposal.ProposalWithdrawn, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            origin = domain_event.originator_id
-            subject = self.aggregates.get(origin)
-            governance.withdrawn(view, _proposal_id(subject, origin), domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _withdrawn(self, domain_event: Proposal.ProposalWithdrawn) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.withdrawn(self.view, _proposal_id(subject, origin), domain_event)
+        return subject
 
     @process_event.register(Proposal.ProposalClosed)
-    def _closed(self, domain_event: Proposal.ProposalClosed, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            origin = domain_event.originator_id
-            subject = self.aggregates.get(origin)
-            governance.closed(view, subject, _proposal_id(subject, origin), domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _closed(self, domain_event: Proposal.ProposalClosed) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.closed(self.view, subject, _proposal_id(subject, origin), domain_event)
+        return subject
 
     @process_event.register(Proposal.DecisionEnacted)
-    def _enacted(self, domain_event: Proposal.DecisionEnacted, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            origin = domain_event.originator_id
-            subject = self.aggregates.get(origin)
-            governance.enacted(view, _proposal_id(subject, origin), domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _enacted(self, domain_event: Proposal.DecisionEnacted) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.enacted(self.view, _proposal_id(subject, origin), domain_event)
+        return subject
 
     @process_event.register(Proposal.EnactmentImpossible)
-    def _impossible(self, domain_event: Proposal.EnactmentImpossible, tracking: Tracking) -> None:
-        with self.view.event(tracking) as view:
-            origin = domain_event.originator_id
-            subject = self.aggregates.get(origin)
-            governance.enactment_impossible(view, _proposal_id(subject, origin), domain_event)
-            _timeline(view, domain_event, tracking, subject)
+    @_applied_once
+    def _impossible(self, domain_event: Proposal.EnactmentImpossible) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.enactment_impossible(self.view, _proposal_id(subject, origin), domain_event)
+        return subject
 
     def _new(self, event: Any, subject: Subject) -> Subject:
         return self.aggregates.add(event.originator_id, subject, utc(event.timestamp))
