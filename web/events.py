@@ -72,8 +72,13 @@ def _page_number() -> int:
 
 
 def page_of(filters: timeline.Filters, number: int) -> timeline.Page:
-    """A page of the history, members named by pseudonym (RegistryError `bad_search`)."""
+    """A page of the history, members named by pseudonym (RegistryError `bad_search`).
+
+    A member's pseudonym among the words finds their events and what they did.
+    """
+    slugs = [filters.caisse] if filters.caisse else [c.slug for c in caisses.known()]
     with store.read_models() as db:
+        filters = timeline.with_members(db, filters, slugs)
         found = timeline.page(db, filters, number, current_app.config["PAGE_SIZE"])
         named = pseudonyms.names(db, found.members)
     for event in found.events:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -12,7 +12,7 @@ import sqlite_utils
 from registry.clock import PARIS
 from registry.errors import RegistryError
 from registry.readmodels import errors as _errors  # noqa: F401  (registers the messages)
-from registry.readmodels.common import utc
+from registry.readmodels.common import actor_key, utc
 from registry.readmodels.queries import local
 
 # What each category of the history holds, by the timeline's `aggregate` column.
@@ -48,6 +48,8 @@ class Filters:
     start: date | None = None
     end: date | None = None
     words: str = ""
+    # Member keys: their own events and what they did.
+    people: tuple[str, ...] = ()
 
 
 @dataclass
@@ -69,6 +71,24 @@ def match_query(words: str) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words.split())
 
 
+def with_members(db: sqlite_utils.Database, filters: Filters, caisses: list[str]) -> Filters:
+    """The filters with each word that is a member's pseudonym (in one of `caisses`) taken
+    as that member: the read models know members by key only, never by pseudonym."""
+    words: list[str] = []
+    people: list[str] = []
+    for word in filters.words.split():
+        keys = [k for k in (actor_key(word, "membre", c) for c in caisses) if k]
+        marks = ", ".join("?" * len(keys))
+        sql = f"SELECT subject FROM aggregates WHERE aggregate = 'member' AND subject IN ({marks})"  # noqa: S608
+        found = db.execute(sql, keys).fetchall() if keys else []
+        people.extend(str(r[0]) for r in found)
+        if not found:
+            words.append(word)
+    if not people:
+        return filters
+    return replace(filters, words=" ".join(words), people=tuple(people))
+
+
 def _where(filters: Filters) -> tuple[str, dict[str, Any]]:
     parts: list[str] = []
     params: dict[str, Any] = {}
@@ -88,6 +108,13 @@ def _where(filters: Filters) -> tuple[str, dict[str, Any]]:
     if filters.end is not None:
         parts.append("t.at < :end")
         params["end"] = _midnight(filters.end + timedelta(days=1))
+    if filters.people:
+        names = [f":m{n}" for n in range(len(filters.people))]
+        params.update({f"m{n}": k for n, k in enumerate(filters.people)})
+        marks = ", ".join(names)
+        parts.append(
+            f"(t.actor IN ({marks}) OR (t.aggregate = 'member' AND t.subject IN ({marks})))"
+        )
     if filters.words.strip():
         parts.append("t.seq IN (SELECT rowid FROM timeline_fts WHERE timeline_fts MATCH :match)")
         params["match"] = match_query(filters.words)

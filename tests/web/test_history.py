@@ -103,3 +103,21 @@ def test_the_categories_split_the_timeline_by_what_events_are_about(
     )
     assert counts["gouvernance"] > 0 and counts["criteres"] > 0
     assert sum(counts.values()) == rows(app, "SELECT COUNT(*) FROM timeline")[0][0]
+
+
+def test_a_members_pseudonym_finds_what_they_did(app: Flask, client: FlaskClient) -> None:
+    from registry.readmodels.common import actor_key
+
+    key = actor_key("Zélie", "membre", "paris-14e")
+    theirs = rows(
+        app,
+        "SELECT seq FROM timeline WHERE actor = ? OR (aggregate = 'member' AND subject = ?) "
+        "ORDER BY seq DESC",
+        [key, key],
+    )
+    page = client.get("/historique/?q=zélie").get_data(as_text=True)
+    total, numbers = shown(page)
+    assert total == len(theirs) > 1 and numbers == [r[0] for r in theirs][:50]
+    assert "Par Zélie (membre du collectif)" in page
+    _, votes = shown(client.get("/historique/?q=Zélie+vote").get_data(as_text=True))
+    assert votes and set(votes) < set(numbers)
