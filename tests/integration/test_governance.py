@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from registry.errors import RegistryError
 from registry.governance.charter import Kind, default_charter
 from registry.governance.proposals import Proposal, State
 from registry.governance.rules import Mode, Outcome
+from registry.readmodels.queries import views
 from registry.roles import Actor, Role
 from tests.helpers import make_siret, shop
 
@@ -333,6 +335,31 @@ def test_a_revision_whose_version_was_published_meanwhile_closes_without_effect(
     assert done.effect["code"] == "criteria_version_exists"
     names = [type(e).__name__ for e in gov.repository.event_store.get(proposal.id)]
     assert names[-2:] == ["ProposalClosed", "EnactmentImpossible"]
+
+
+def test_an_effect_that_could_not_be_applied_reaches_the_read_models(
+    gov: GovernedRegistry, settings: Settings
+) -> None:
+    proposal = gov.propose_criteria(revision(), "60 %", "", FACILITATOR, at=OPENED)
+    for who in ("ana", "bea"):
+        gov.cast_vote(proposal.id, who, "for", at=DURING)
+    gov.publish_criteria(revision(), "assemblée", FACILITATOR, DURING)
+    gov.close_due_proposals(at=CLOSING)
+    with views(settings) as db:
+        row = db.execute(
+            "SELECT state, outcome, enacted_at, effect FROM proposals WHERE proposal = ?",
+            [str(proposal.id)],
+        ).fetchone()
+        last = db.execute(
+            "SELECT event, title_fr, detail_fr FROM timeline WHERE aggregate_id = ? "
+            "ORDER BY seq DESC LIMIT 1",
+            [str(proposal.id)],
+        ).fetchone()
+    assert row[:3] == ("closed", "adopted", None)
+    effect = json.loads(row[3])
+    assert effect["applied"] is False and effect["code"] == "criteria_version_exists"
+    assert effect["message_fr"] == gov.proposal(proposal.id).effect["summary_fr"].split(" : ", 1)[1]
+    assert last[:2] == ("EnactmentImpossible", "Effet impossible") and last[2]
 
 
 def test_the_seeds_naming_poll_is_decided_by_ranked_choice(gov: GovernedRegistry) -> None:

@@ -42,6 +42,7 @@ from web.api.models import (
     VoteIn,
 )
 from web.members import ACCOUNT_PRIORITY
+from web.members import listing as member_listing
 from web.proposals import _amendments as amendments_of
 from web.proposals import _charter_changes as charter_changes_of
 from web.proposals import _detail as detail_of
@@ -249,7 +250,7 @@ def meeting(proposal_id: str) -> Any:
 )
 def list_members() -> Any:
     """Every member of a caisse."""
-    return [member_view(m) for m in store.registry().members(read_slug())]
+    return member_listing(read_slug()).items
 
 
 @endpoint(
