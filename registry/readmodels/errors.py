@@ -21,6 +21,16 @@ READMODEL_MESSAGES: dict[str, tuple[str, str]] = {
         "Rebuilding the read models failed: {details}. The tables in use ({path}) are "
         "unchanged; nothing of the rebuild is kept.",
     ),
+    "views_behind": (
+        "Les tables de lecture ne sont pas encore à jour (événement {position} sur {target}) : "
+        "réessayez dans un instant.",
+        "The read models are not up to date yet (event {position} of {target}): try again in "
+        "a moment.",
+    ),
+    "store_unavailable": (
+        "Le registre ne répond pas pour le moment : {details}.",
+        "The registry does not answer at the moment: {details}.",
+    ),
     "invalid_bench_size": (
         "Taille de benchmark invalide : {details}.",
         "Invalid benchmark size: {details}.",
