@@ -106,6 +106,7 @@ def create_all(db: sqlite_utils.Database) -> None:
     """Create every missing table, index, full-text index and view."""
     for table in TABLES:
         if db[table.name].exists():
+            _add_columns(db, table)
             continue
         db[table.name].create(  # type: ignore[union-attr]
             {c.name: c.type for c in table.columns},
@@ -117,3 +118,36 @@ def create_all(db: sqlite_utils.Database) -> None:
             db[table.name].enable_fts(table.search)  # type: ignore[union-attr]
     for view in VIEWS:
         db.create_view(view.name, " ".join(view.sql.split()), ignore=True)
+
+
+# Columns added to a table after views files were first written, and how to fill them from
+# the other tables, so that such a file needs no rebuild.
+BACKFILL: dict[str, dict[str, str]] = {
+    "places": {
+        "status_seq": "(SELECT MAX(seq) FROM status_changes s WHERE s.siret = places.siret)",
+        "status": "(SELECT status FROM status_changes s WHERE s.siret = places.siret "
+        "ORDER BY seq DESC LIMIT 1)",
+    },
+}
+
+
+def _add_columns(db: sqlite_utils.Database, table: Table) -> None:
+    """Add the columns a table gained since the file was written, filled in, and its indexes."""
+    existing = {c.name for c in db[table.name].columns}
+    missing = [c for c in table.columns if c.name not in existing]
+    if not missing:
+        return
+    fill = BACKFILL.get(table.name, {})
+    for column in missing:
+        db[table.name].add_column(column.name, column.type)  # type: ignore[union-attr]
+        if column.name in fill:
+            db.execute(f"UPDATE {table.name} SET {column.name} = {fill[column.name]}")  # noqa: S608
+    if table.name == "places":
+        for row in db.execute("SELECT siret, name FROM places").fetchall():
+            db.execute(
+                "UPDATE places SET sort_name = ? WHERE siret = ?",
+                [str(row[1] or "").casefold(), row[0]],
+            )
+    for columns in table.indexes:
+        db[table.name].create_index(columns, if_not_exists=True)  # type: ignore[union-attr]
+    db.conn.commit()
