@@ -46,6 +46,7 @@ class Follower:
         self.app = app
         self.name = app.name
         self.interval = interval
+        self.read_timeout = READ_TIMEOUT
         factory = InfrastructureFactory[ReadModelView].construct(
             env=Environment(RegistryProjection.name, env)
         )
@@ -115,11 +116,13 @@ class Follower:
             applied += self.step(timeout=remaining)
         return applied
 
-    def up_to_date(self, timeout: float = READ_TIMEOUT) -> int:
+    def up_to_date(self, timeout: float | None = None) -> int:
         """Wait until the view holds every event stored before this call; its position.
 
-        A refusal `views_behind` after `timeout`: the caller answers 503, never stale data.
+        A refusal `views_behind` after `timeout` (`read_timeout` by default): the caller
+        answers 503, never stale data.
         """
+        timeout = self.read_timeout if timeout is None else timeout
         target = self.app.recorder.max_notification_id() or 0
         if self.position >= target:
             return self.position
