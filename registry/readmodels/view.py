@@ -16,6 +16,7 @@ import pickle
 import queue
 import sqlite3
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlite_utils
-from eventsourcing.persistence import IntegrityError, Notification, Tracking
+from eventsourcing.persistence import IntegrityError, Notification, OperationalError, Tracking
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from registry.readmodels.schema import FTS_COLUMNS, create_all
@@ -33,6 +34,9 @@ _FTS_SYNC = (
     "INSERT INTO timeline_fts (rowid, {cols}) SELECT seq, {cols} FROM timeline "
     "WHERE seq BETWEEN ? AND ?"
 ).format(cols=", ".join(f'"{c}"' for c in FTS_COLUMNS))
+
+# Tries at creating the tables, when other processes create them at the same moment.
+CREATE_ATTEMPTS = 5
 
 # Writes in the order they were made: runs of one statement, each with its parameter rows.
 Runs = list[tuple[str, list[Any]]]
@@ -74,22 +78,33 @@ class ReadModelView(SQLiteTrackingRecorder):
         self._pending = 0
 
     def create_table(self) -> None:
-        """The tracking table, then every missing read-model table, index and view."""
-        super().create_table()
+        """The tracking table, then every missing read-model table, index and view.
+
+        Another process may create the same tables at the same moment: whoever comes second
+        finds them there on its next attempt.
+        """
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                super().create_table()
+                break
+            except (IntegrityError, OperationalError, sqlite3.Error):
+                if attempt == CREATE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         conn = connect(
             self.datastore.pool.db_name,
             self.datastore.pool.lock_timeout or 30,
             durable=self.durable,
         )
         try:
-            for attempt in range(3):
+            for attempt in range(CREATE_ATTEMPTS):
                 try:
                     create_all(wrap(conn))
                     break
                 except sqlite3.OperationalError:
-                    # Another process created the same table at the same moment.
-                    if attempt == 2:
+                    if attempt == CREATE_ATTEMPTS - 1:
                         raise
+                    time.sleep(0.05 * (attempt + 1))
         finally:
             conn.close()
 
