@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from registry.domain.places import Status
@@ -10,7 +12,6 @@ from registry.history import describe
 from registry.readmodels import listing
 from registry.readmodels.listing import PlaceFilter
 from registry.roles import Role
-from registry.views import place_view
 from web import caisses, store
 from web.directory import link_args, page_number
 
@@ -49,12 +50,27 @@ def index() -> ResponseReturnValue:
 def show(siret: str) -> ResponseReturnValue:
     """One place: where it stands and why, criterion by criterion, and everything that happened."""
     registry = store.registry()
-    place = registry.place(siret)
-    view = place_view(place, detail=True)
-    timeline = [describe(e) for e in registry.history(place.siret)]
+    view = place_detail(siret)
+    # The place's own events: the read models' timeline names members by a pseudonymous key,
+    # and this page shows who acted.
+    timeline = [describe(e) for e in registry.history(view["siret"])]
     return render_template(
-        "places/show.html", place=view, timeline=timeline, may_decide=_may_decide(place.caisse)
+        "places/show.html", place=view, timeline=timeline, may_decide=_may_decide(view["caisse"])
     )
+
+
+def place_detail(siret: str) -> dict[str, Any]:
+    """A place's detailed view from the read models; the registry's own refusal (invalid or
+    unknown SIRET) when they do not hold it."""
+    registry = store.registry()
+    with store.read_models() as db:
+        view = listing.detail(db, registry, siret)
+        if view is None:
+            # The registry reads the SIRET as it is meant (spaces, say) or refuses it.
+            view = listing.detail(db, registry, registry.place(siret).siret)
+    if view is None:
+        abort(404)
+    return view
 
 
 def _may_decide(caisse: str) -> bool:

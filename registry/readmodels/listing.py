@@ -8,6 +8,9 @@ from typing import Any
 
 import sqlite_utils
 
+from registry.application import Registry
+from registry.declaration import field_label
+from registry.ids import place_id
 from registry.readmodels.queries import local, rows
 
 _COLUMNS = """
@@ -128,3 +131,23 @@ def caisse_of(db: sqlite_utils.Database, sirets: list[str]) -> str | None:
         if found is not None:
             return str(found[0])
     return None
+
+
+def detail(db: sqlite_utils.Database, app: Registry, siret: str) -> dict[str, Any] | None:
+    """One place in detail, as the registry's detailed place view: its status and declaration
+    from the read models, each criterion's result and explanation from the one evaluation
+    event they name."""
+    found = place(db, siret)
+    if found is None:
+        return None
+    seq = db.execute("SELECT MAX(seq) FROM evaluations WHERE siret = ?", [siret]).fetchone()[0]
+    evaluation: dict[str, Any] | None = None
+    if seq is not None:
+        for event in app.repository.event_store.get(place_id(siret), gt=seq - 1, lte=seq):
+            evaluation = event.evaluation
+    found["evaluation"] = evaluation
+    found["missing"] = sorted(
+        {m for r in (evaluation or {}).get("results", []) for m in r.get("missing", [])}
+    )
+    found["missing_fr"] = [field_label(m) for m in found["missing"]]
+    return found

@@ -21,6 +21,7 @@ from registry.roles import Actor, Role
 from registry.views import place_view
 from tests.helpers import make_siret, shop
 from web import create_app, store
+from web.places import place_detail
 
 SHOP = Actor("commerce-test", Role.PLACE)
 
@@ -242,3 +243,20 @@ def test_readyz_is_503_when_the_views_file_does_not_answer(
     monkeypatch.setattr(models, "database", broken)
     response = client.get("/readyz")
     assert response.status_code == 503 and response.get_json()["code"] == "store_unavailable"
+
+
+def test_a_place_in_detail_is_what_its_aggregate_says(client: FlaskClient) -> None:
+    registry = store.registry_of(client.application)
+    places = registry.places()
+    assert any(p.evaluation for p in places) and any(p.status is Status.REFUSED for p in places)
+    for place in places:
+        expected = place_view(place, detail=True)
+        with client.application.test_request_context():
+            assert place_detail(place.siret) == expected
+        served = {k: v for k, v in expected.items() if k != "missing_fr"}  # not in the API
+        assert client.get(f"/api/places/{place.siret}").get_json() == served
+        page = client.get(f"/lieux/{place.siret}")
+        assert page.status_code == 200
+        assert f"<h1>{place.name}</h1>" in markup.unescape(page.get_data(as_text=True))
+    assert client.get(f"/lieux/{make_siret(9999)}").status_code == 404
+    assert client.get("/api/places/123").get_json()["code"] == "invalid_siret"

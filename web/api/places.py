@@ -125,7 +125,9 @@ def _bounded(name: str, default: int, low: int, high: int | None) -> int:
 )
 def get_place(siret: str) -> Any:
     """One place in detail."""
-    return place_view(store.registry().place(siret), detail=True)
+    from web.places import place_detail
+
+    return place_detail(siret)
 
 
 @endpoint(
