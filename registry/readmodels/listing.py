@@ -12,6 +12,7 @@ from registry.application import Registry
 from registry.declaration import field_label
 from registry.ids import place_id
 from registry.readmodels.queries import local, rows
+from registry.readmodels.schema import QUARTIER_ORDER
 
 _COLUMNS = """
 SELECT p.siret, p.name, p.kind, p.caisse, p.quartier, p.postcode, s.status, s.status_fr,
@@ -26,8 +27,7 @@ _DECLARATION = (
 ORDERS = {
     "applied": "p.rowid",
     "name": "p.sort_name, p.siret",
-    "quartier": "CASE WHEN p.quartier IS NULL OR p.quartier = '' THEN 1 ELSE 0 END, "
-    "lower(p.quartier), p.sort_name, p.siret",
+    "quartier": QUARTIER_ORDER,
 }
 
 

@@ -95,7 +95,13 @@ PLACE_TABLES: tuple[Table, ...] = (
             ),
             *PLACE_CURRENT,
         ),
-        indexes=(("caisse",), ("caisse", "status", "sort_name"), ("status", "sort_name")),
+        indexes=(
+            ("caisse",),
+            ("caisse", "sort_name"),
+            ("sort_name",),
+            ("caisse", "status", "sort_name"),
+            ("status", "sort_name"),
+        ),
     ),
     Table(
         "declarations",
