@@ -62,8 +62,7 @@ def known() -> list[KnownCaisse]:
         with store.read_models() as db:
             found = listing.caisses(db)
         g.ssa_caisses = [
-            KnownCaisse(c["slug"], c["name"], c["area"] or "", tuple(c["quartiers"]))
-            for c in found
+            KnownCaisse(c["slug"], c["name"], c["area"] or "", tuple(c["quartiers"])) for c in found
         ]
     return g.ssa_caisses  # type: ignore[no-any-return]
 

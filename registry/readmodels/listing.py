@@ -144,7 +144,7 @@ def detail(db: sqlite_utils.Database, app: Registry, siret: str) -> dict[str, An
     evaluation: dict[str, Any] | None = None
     if seq is not None:
         for event in app.repository.event_store.get(place_id(siret), gt=seq - 1, lte=seq):
-            evaluation = event.evaluation
+            evaluation = getattr(event, "evaluation", None)
     found["evaluation"] = evaluation
     found["missing"] = sorted(
         {m for r in (evaluation or {}).get("results", []) for m in r.get("missing", [])}
