@@ -37,13 +37,17 @@ class ReadModels:
     def database(self) -> sqlite_utils.Database:
         """This thread's reading connection to the views file."""
         db: sqlite_utils.Database | None = getattr(self._local, "db", None)
+        generation = self.follower.generation
+        if db is not None and getattr(self._local, "generation", None) != generation:
+            db.conn.close()  # a file `rebuild` swapped out
+            db = None
         if db is None:
             conn = sqlite3.connect(self.follower.path, check_same_thread=False, timeout=10)
             conn.execute("PRAGMA query_only=ON")
             with self._lock:
                 self._opened.append(conn)
             db = sqlite_utils.Database(conn, execute_plugins=False)
-            self._local.db = db
+            self._local.db, self._local.generation = db, generation
         return db
 
     def close(self) -> None:

@@ -47,19 +47,37 @@ class Follower:
         self.name = app.name
         self.interval = interval
         self.read_timeout = READ_TIMEOUT
-        factory = InfrastructureFactory[ReadModelView].construct(
-            env=Environment(RegistryProjection.name, env)
-        )
-        view = factory.tracking_recorder(view_class)
-        assert isinstance(view, ReadModelView)
-        self.view = view
-        self.path = Path(view.datastore.pool.db_name)
-        self.projection = RegistryProjection(view)
+        self.env, self.view_class = env, view_class
         self.topics = frozenset(RegistryProjection.topics)
-        self.position = view.max_tracking_id(self.name) or 0
         self._applying = threading.Lock()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
+        self.generation = 0
+        self._open()
+
+    def _open(self) -> None:
+        factory = InfrastructureFactory[ReadModelView].construct(
+            env=Environment(RegistryProjection.name, self.env)
+        )
+        view = factory.tracking_recorder(self.view_class)
+        assert isinstance(view, ReadModelView)
+        self.view = view
+        self.path = Path(view.datastore.pool.db_name)
+        self.file = _identity(self.path)
+        self.projection = RegistryProjection(view)
+        self.position = view.max_tracking_id(self.name) or 0
+        self.generation += 1
+
+    def replaced(self) -> bool:
+        """Reopen the views file if `rebuild` swapped a fresh one in; whether it did."""
+        if _identity(self.path) == self.file:
+            return False
+        with self._applying:
+            if _identity(self.path) == self.file:
+                return False
+            self.view.close()
+            self._open()
+        return True
 
     def tracked(self) -> int:
         """The last event applied to the view, by this process or another."""
@@ -123,6 +141,7 @@ class Follower:
         answers 503, never stale data.
         """
         timeout = self.read_timeout if timeout is None else timeout
+        self.replaced()
         target = self.app.recorder.max_notification_id() or 0
         if self.position >= target:
             return self.position
@@ -141,6 +160,7 @@ class Follower:
     def _run(self) -> None:
         while not self._stopped.wait(self.interval):
             try:
+                self.replaced()
                 while not self._stopped.is_set() and self.step(timeout=self.interval):
                     pass
             except (sqlite3.Error, RegistryError, OSError) as exc:
@@ -156,6 +176,15 @@ class Follower:
             self._thread = None
         with self._applying:
             self.view.close()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file a path names now (device and inode), or None if there is none."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def open_follower(

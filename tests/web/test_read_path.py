@@ -260,3 +260,28 @@ def test_a_place_in_detail_is_what_its_aggregate_says(client: FlaskClient) -> No
         assert f"<h1>{place.name}</h1>" in markup.unescape(page.get_data(as_text=True))
     assert client.get(f"/lieux/{make_siret(9999)}").status_code == 404
     assert client.get("/api/places/123").get_json()["code"] == "invalid_siret"
+
+
+def test_a_rebuild_while_serving_is_followed_into_the_fresh_file(
+    small_pages: Flask, web_settings: Settings
+) -> None:
+    from registry.readmodels.runner import rebuild, views_path
+
+    client = small_pages.test_client()
+    before = client.get("/api/places").get_json()
+    old_file = views_path(web_settings).stat().st_ino
+    rebuild(web_settings)
+    assert views_path(web_settings).stat().st_ino != old_file
+    assert client.get("/api/places").get_json() == before
+    other = Registry(env=web_settings.event_store_env())
+    try:
+        siret = make_siret(4545)
+        other.apply(Declaration.model_validate(shop(siret=siret)), SHOP)
+    finally:
+        other.close()
+    assert client.get("/api/places").get_json()[-1]["siret"] == siret
+    conn = sqlite3.connect(views_path(web_settings))
+    try:  # written into the fresh file, not the one swapped out
+        assert conn.execute("SELECT 1 FROM places WHERE siret = ?", [siret]).fetchone()
+    finally:
+        conn.close()
