@@ -6,6 +6,8 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,6 +24,8 @@ VIEWS = "ssa_read_models"
 # Opening a PostgreSQL store creates its tables and functions if missing: two servers starting
 # at the same moment may collide there, and the later one tries again.
 OPEN_ATTEMPTS = 3
+# A readiness probe answers within this many seconds, whatever the store does.
+READY_TIMEOUT = 2.0
 
 
 class ReadModels:
@@ -33,6 +37,8 @@ class ReadModels:
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz")
+        self._checking: Future[str | None] | None = None
 
     def database(self) -> sqlite_utils.Database:
         """This thread's reading connection to the views file."""
@@ -50,9 +56,18 @@ class ReadModels:
             self._local.db, self._local.generation = db, generation
         return db
 
+    def check(self, registry: Registry) -> Future[str | None]:
+        """A readiness check of the store and the views, run apart from the request; the
+        one still running if there is one."""
+        with self._lock:
+            if self._checking is None or self._checking.done():
+                self._checking = self._checker.submit(_check, registry, self)
+            return self._checking
+
     def close(self) -> None:
         """Stop following and close every connection."""
         try:
+            self._checker.shutdown(wait=False)
             self.follower.close()
         finally:
             with self._lock:
@@ -153,15 +168,24 @@ def read_models() -> Iterator[sqlite_utils.Database]:
     yield models.database()
 
 
-def ready() -> str | None:
-    """None when the event store and the read models answer; else what failed."""
-    app = current_app
+def ready(timeout: float = READY_TIMEOUT) -> str | None:
+    """None when the event store and the read models answer within `timeout`; else what
+    failed. A check still waiting on a store that does not answer is not started again."""
+    models = models_of(current_app)
+    future = models.check(registry_of(current_app))
     try:
-        registry_of(app).recorder.max_notification_id()
+        return future.result(timeout)
+    except FutureTimeout:
+        return f"no answer within {timeout:g} s"
+
+
+def _check(registry: Registry, models: ReadModels) -> str | None:
+    try:
+        registry.recorder.max_notification_id()
     except Exception as exc:  # any driver's error: the store does not answer
         return f"event store: {type(exc).__name__}"
     try:
-        models_of(app).database().execute("SELECT COUNT(*) FROM tracking").fetchone()
+        models.database().execute("SELECT COUNT(*) FROM tracking").fetchone()
     except Exception as exc:
         return f"read models: {type(exc).__name__}"
     return None

@@ -168,14 +168,20 @@ class Follower:
             except Exception:
                 log.exception("read models: an event could not be applied")
 
-    def close(self) -> None:
-        """Stop following, commit what is complete, close the view (not the registry)."""
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop following, commit what is complete, close the view (not the registry).
+
+        A thread stuck on a store that no longer answers is left to end with the process.
+        """
         self._stopped.set()
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(timeout)
             self._thread = None
-        with self._applying:
-            self.view.close()
+        if self._applying.acquire(timeout=timeout):
+            try:
+                self.view.close()
+            finally:
+                self._applying.release()
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
