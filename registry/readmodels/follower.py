@@ -15,7 +15,12 @@ import threading
 import time
 from pathlib import Path
 
-from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tracking
+from eventsourcing.persistence import (
+    InfrastructureFactory,
+    IntegrityError,
+    OperationalError,
+    Tracking,
+)
 from eventsourcing.utils import Environment
 
 from registry.application import Registry
@@ -141,14 +146,16 @@ class Follower:
         answers 503, never stale data.
         """
         timeout = self.read_timeout if timeout is None else timeout
-        self.replaced()
-        target = self.app.recorder.max_notification_id() or 0
-        if self.position >= target:
-            return self.position
         try:
+            self.replaced()
+            target = self.app.recorder.max_notification_id() or 0
+            if self.position >= target:
+                return self.position
             self.catch_up(target, timeout)
         except TimeoutError:
             raise RegistryError("views_behind", position=self.position, target=target) from None
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            raise RegistryError("store_unavailable", details=str(exc)) from exc
         return self.position
 
     def start(self) -> None:

@@ -285,3 +285,18 @@ def test_a_rebuild_while_serving_is_followed_into_the_fresh_file(
         assert conn.execute("SELECT 1 FROM places WHERE siret = ?", [siret]).fetchone()
     finally:
         conn.close()
+
+
+def test_a_page_on_a_store_that_does_not_answer_is_a_503_with_its_code(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = store.registry_of(client.application).recorder
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(recorder, "max_notification_id", broken)
+    response = client.get("/api/places")
+    assert response.status_code == 503 and response.get_json()["code"] == "store_unavailable"
+    page = client.get("/annuaire/")
+    assert page.status_code == 503 and "ne répond pas" in page.get_data(as_text=True)
