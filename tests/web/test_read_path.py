@@ -82,6 +82,29 @@ def test_the_api_list_pages_with_limit_and_offset_and_refuses_bad_ones(
         assert "doit être un nombre entier" in response.get_json()["message"]
 
 
+def test_a_shortened_api_list_says_so_in_its_headers_and_links_the_next_page(
+    client: FlaskClient,
+) -> None:
+    every = client.get("/api/places").get_json()
+    whole = client.get("/api/places")
+    assert whole.headers["X-Total-Count"] == str(len(every))
+    assert "Link" not in whole.headers
+    first = client.get("/api/places?limit=5&status=conventionne")
+    approved = client.get("/api/places?status=conventionne").get_json()
+    assert first.headers["X-Total-Count"] == str(len(approved)) and len(approved) > 10
+    link = first.headers["Link"]
+    assert link.endswith('>; rel="next"') and "status=conventionne" in link
+    following = client.get(link[1 : link.index(">")])
+    assert following.get_json() == approved[5:10]
+    pages, url = [first.get_json()], link[1 : link.index(">")]
+    while url:
+        response = client.get(url)
+        pages.append(response.get_json())
+        header = response.headers.get("Link", "")
+        url = header[1 : header.index(">")] if header else ""
+    assert [p for page in pages for p in page] == approved
+
+
 def test_the_api_list_searches_names_whatever_their_case(client: FlaskClient) -> None:
     every = client.get("/api/places").get_json()
     name = every[0]["name"]

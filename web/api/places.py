@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, after_this_request, current_app, request, url_for
 
 from registry.declaration import Declaration
 from registry.history import describe
@@ -97,7 +97,26 @@ def list_places() -> Any:
     limit = _bounded("limit", LIST_LIMIT, 1, LIST_LIMIT_MAX)
     offset = _bounded("offset", 0, 0, None)
     with store.read_models() as db:
-        return listing.places(db, found, "applied", limit=limit, offset=offset)
+        page = listing.places(db, found, "applied", limit=limit, offset=offset)
+        total = listing.count(db, found)
+    _announce_page(total, limit, offset)
+    return page
+
+
+def _announce_page(total: int, limit: int, offset: int) -> None:
+    """Say in the headers how many places the filter keeps and where the next page is, so a
+    script that reads only the body's list still learns when the list goes on (RFC 8288)."""
+    following = offset + limit if offset + limit < total else None
+
+    @after_this_request
+    def headers(response: Response) -> Response:
+        response.headers["X-Total-Count"] = str(total)
+        if following is not None:
+            args = request.args.to_dict()
+            args.update(limit=str(limit), offset=str(following))
+            url = url_for(request.endpoint or "", _external=False, **args)
+            response.headers["Link"] = f'<{url}>; rel="next"'
+        return response
 
 
 def _bounded(name: str, default: int, low: int, high: int | None) -> int:
