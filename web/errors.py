@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from registry.accounts import AccountError
 from registry.errors import RegistryError
+from web.accounts import AccountError
 from web.i18n import lang
 
 HTTP_CODES = {

@@ -9,7 +9,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from registry.accounts import AccountError
 from registry.domain.caisses import Caisse
 from registry.errors import RegistryError
 from registry.governance.members import MEMBER_ROLES
@@ -17,6 +16,7 @@ from registry.governance.views import member_view
 from registry.roles import Role
 from web import caisses, store
 from web.access import actor, role_required
+from web.accounts import AccountError
 from web.i18n import lang
 from web.safety import text
 
@@ -120,7 +120,7 @@ def join() -> ResponseReturnValue:
     if values["login"] and not errors and accounts.get(values["login"]) is not None:
         errors["login"] = _("L'identifiant « %(login)s » est déjà pris.", login=values["login"])
     if not errors and values["login"]:
-        from registry.accounts import LOGIN, MIN_PASSWORD
+        from web.accounts import LOGIN, MIN_PASSWORD
 
         if not LOGIN.match(values["login"]):
             errors["login"] = AccountError("invalid_login").message(lang())

@@ -1,4 +1,4 @@
-"""The registry application and the accounts file, opened once per web app."""
+"""The registry application and the accounts, opened once per web app."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from contextlib import contextmanager
 import sqlite_utils
 from flask import Flask, current_app
 
-from registry.accounts import Accounts
 from registry.application import Registry
 from registry.config import Settings
+from web.accounts import Accounts
 
 KEY = "ssa_registry"
 
 
 def init_app(app: Flask) -> None:
-    """Open the registry on the configured store and the accounts file next to it."""
+    """Open the registry on the configured store, and the accounts beside it (same PostgreSQL
+    database, or the accounts file next to the SQLite events)."""
     settings: Settings = app.config["REGISTRY_SETTINGS"]
     if not settings.database_url:
         settings.data.mkdir(parents=True, exist_ok=True)
@@ -35,10 +36,13 @@ def registry_class() -> type[Registry]:
 
 
 def close(app: Flask) -> None:
-    """Close the registry's store connections when the app stops serving."""
+    """Close the registry's and the accounts' connections when the app stops serving."""
     registry = app.extensions.pop(KEY, None)
     if registry is not None:
         registry.close()
+    accounts = app.extensions.pop("ssa_accounts", None)
+    if accounts is not None:
+        accounts.close()
 
 
 def registry() -> Registry:

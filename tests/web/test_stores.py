@@ -7,12 +7,12 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from registry.accounts import Accounts
 from registry.bootstrap import initialise
 from registry.config import Settings
 from registry.roles import Actor, Role
 from tests.helpers import make_siret, shop
 from web import create_app, store
+from web.accounts import Accounts
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from registry.accounts import LOGIN, MIN_PASSWORD, AccountError
 from registry.errors import RegistryError
 from registry.governance.members import parse_roles
 from registry.governance.rules import Mode
@@ -13,6 +12,7 @@ from registry.governance.views import member_view
 from registry.roles import Role
 from web import caisses, store
 from web.access import account, actor
+from web.accounts import LOGIN, MIN_PASSWORD, AccountError
 from web.api.base import (
     ApiError,
     acting_caisse,

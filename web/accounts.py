@@ -1,35 +1,37 @@
 """Web accounts, kept outside the event log so that a person's login can be erased.
 
-A small SQLite file, `<data>/accounts.sqlite3`: argon2 password hashes, a role, an optional
-API token (only its SHA-256 is stored), the SIRETs a place account speaks for and the caisse a
-member, participant, facilitator, evaluator or observer account belongs to (empty: the
-registry's first caisse, as for files written before accounts had one). Failed logins are
-counted per key (address and login) with a lockout window.
+Argon2 password hashes, a role, an optional API token (only its SHA-256 is stored), the SIRETs
+a place account speaks for and the caisse a member, participant, facilitator, evaluator or
+observer account belongs to (empty: the registry's first caisse, as for files written before
+accounts had one). Failed logins are counted per key (address and login) with a lockout window.
+
+Where they live follows the registry's store (`web.account_stores`): on SQLite, the erasable
+file `<data>/accounts.sqlite3`, readable by its owner only; on PostgreSQL, tables of the same
+database, so that every web server of the registry shares them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import secrets
-import sqlite3
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlite_utils import Database
 
 from registry.config import Settings
 from registry.roles import Role
 
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MIN_PASSWORD = 10
+LOG = logging.getLogger(__name__)
 ACCOUNT_ROLES = (
     Role.PLACE,
     Role.MEMBER,
@@ -37,6 +39,17 @@ ACCOUNT_ROLES = (
     Role.OBSERVER,
     Role.EVALUATOR,
     Role.FACILITATOR,
+)
+COLUMNS = (
+    "login",
+    "role",
+    "display_name",
+    "password_hash",
+    "token_hash",
+    "sirets",
+    "pseudonym",
+    "caisse",
+    "created_at",
 )
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -56,6 +69,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "« {login} » est le compte d'un membre parti : il ne reçoit plus de mot de passe.",
         "'{login}' is the account of a member who left: it gets no new password.",
     ),
+    "store_unavailable": (
+        "Le registre ne peut pas enregistrer pour le moment : rien n'a été enregistré. "
+        "Réessayez dans un instant.",
+        "The registry cannot store anything right now: nothing was stored. Try again in a moment.",
+    ),
 }
 
 
@@ -71,6 +89,20 @@ class AccountError(Exception):
         """The message in the given language (French unless 'en')."""
         fr, en = MESSAGES[self.code]
         return (en if lang.startswith("en") else fr).format(**self.params)
+
+
+class StoreUnavailable(Exception):
+    """The accounts or the events could not be read or written: nothing was stored."""
+
+    code = "store_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(self.message("fr"))
+
+    def message(self, lang: str = "fr") -> str:
+        """The message in the given language (French unless 'en')."""
+        fr, en = MESSAGES[self.code]
+        return en if lang.startswith("en") else fr
 
 
 @dataclass(frozen=True)
@@ -115,52 +147,43 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-class Accounts:
-    """The accounts file; every call opens its own connection, so threads never share one."""
+class Transaction(Protocol):
+    """One transaction of an accounts store; queries take qmark (`?`) parameters."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """The rows a query returns, as dicts."""
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Execute a statement; the number of rows it changed."""
+
+
+class Accounts:
+    """The accounts, the same on every store: a store only says how to open a transaction
+    (`transaction`) and names its tables; every query is written once, here."""
+
+    accounts_table = "accounts"
+    failures_table = "login_failures"
+
+    def __init__(self) -> None:
         self.hasher = PasswordHasher()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            if "accounts" not in db.table_names():
-                db.table("accounts").create(
-                    {
-                        "login": str,
-                        "role": str,
-                        "display_name": str,
-                        "password_hash": str,
-                        "token_hash": str,
-                        "sirets": str,
-                        "pseudonym": str,
-                        "caisse": str,
-                        "created_at": float,
-                    },
-                    pk="login",
-                )
-                db.table("accounts").create_index(["token_hash"])
-            elif "caisse" not in db.table("accounts").columns_dict:
-                # Files written before accounts had a caisse: theirs is the first caisse.
-                db.table("accounts").add_column("caisse", str, not_null_default="")
-            if "login_failures" not in db.table_names():
-                db.table("login_failures").create(
-                    {"key": str, "failures": int, "first_at": float, "locked_until": float},
-                    pk="key",
-                )
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Accounts:
-        """The accounts file in the data folder."""
-        return cls(settings.data / "accounts.sqlite3")
+        """The accounts of the registry's store: tables of its PostgreSQL database, else the
+        accounts file in the data folder."""
+        from web.account_stores import PostgresAccounts, SQLiteAccounts
 
-    @contextmanager
-    def _db(self) -> Iterator[Database]:
-        conn = sqlite3.connect(self.path, timeout=10)
-        try:
-            with conn:
-                yield Database(conn)
-        finally:
-            conn.close()
+        if settings.database_url:
+            return PostgresAccounts(settings.database_url)
+        return SQLiteAccounts(settings.data / "accounts.sqlite3")
+
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """One transaction, committed if the block succeeds; a store that cannot be read or
+        written raises StoreUnavailable."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the store's connections."""
 
     # Accounts ---------------------------------------------------------------
 
@@ -180,52 +203,85 @@ class Accounts:
             raise AccountError("invalid_login")
         role = _role(role)
         _check_password(password)
-        with self._db() as db:
-            if db.table("accounts").count_where("login = ?", [login]):
+        row = {
+            "login": login,
+            "role": str(role),
+            "display_name": display_name.strip() or login,
+            "password_hash": self.hasher.hash(password),
+            "token_hash": None,
+            "sirets": json.dumps(list(sirets)),
+            "pseudonym": pseudonym.strip(),
+            "caisse": caisse.strip(),
+            "created_at": time.time(),
+        }
+        marks = ", ".join("?" for _ in COLUMNS)
+        sql = (
+            f"insert into {self.accounts_table} ({', '.join(COLUMNS)}) values ({marks}) "
+            "on conflict (login) do nothing"
+        )
+        with self.transaction() as tx:
+            # The primary key decides between two servers creating the same login at once.
+            if tx.run(sql, [row[c] for c in COLUMNS]) == 0:
                 raise AccountError("login_taken", login=login)
-            db.table("accounts").insert(
-                {
-                    "login": login,
-                    "role": str(role),
-                    "display_name": display_name.strip() or login,
-                    "password_hash": self.hasher.hash(password),
-                    "token_hash": None,
-                    "sirets": json.dumps(list(sirets)),
-                    "pseudonym": pseudonym.strip(),
-                    "caisse": caisse.strip(),
-                    "created_at": time.time(),
-                }
-            )
-        return self.get(login)  # type: ignore[return-value]
+        return _account(row)
+
+    @contextmanager
+    def opened(
+        self,
+        login: str,
+        password: str,
+        role: Role | str,
+        display_name: str = "",
+        sirets: tuple[str, ...] = (),
+        pseudonym: str = "",
+        caisse: str = "",
+    ) -> Iterator[Account]:
+        """A new account that stays only if the block succeeds: it is written first, before
+        what it speaks for, and erased again if that cannot be stored."""
+        account = self.create(login, password, role, display_name, sirets, pseudonym, caisse)
+        try:
+            yield account
+        except BaseException:
+            self._undo(lambda: self.delete(account.login), account.login)
+            raise
+
+    @contextmanager
+    def speaking_for(self, login: str, siret: str) -> Iterator[Account]:
+        """The account speaks for one more place if the block (storing that place) succeeds;
+        the SIRET is written first and taken off again if the place cannot be stored."""
+        before = self._require(login)
+        self.add_siret(login, siret)
+        try:
+            yield before
+        except BaseException:
+            if siret not in before.sirets:
+                self._undo(lambda: self.remove_siret(login, siret), login)
+            raise
 
     def get(self, login: str) -> Account | None:
         """An account by login, or None."""
-        with self._db() as db:
-            rows = list(db.table("accounts").rows_where("login = ?", [login.strip().lower()]))
+        rows = self._select("login = ?", [login.strip().lower()])
         return _account(rows[0]) if rows else None
 
     def all(self) -> list[Account]:
         """Every account, by role then login."""
-        with self._db() as db:
-            rows = list(db.table("accounts").rows_where(order_by="role, login"))
-        return [_account(r) for r in rows]
+        rows = self._select("1 = 1", [])
+        return [_account(r) for r in sorted(rows, key=lambda r: (r["role"], r["login"]))]
 
     def authenticate(self, login: str, password: str) -> Account | None:
         """The account if the password matches, else None; old hashes are upgraded."""
-        with self._db() as db:
-            rows = list(db.table("accounts").rows_where("login = ?", [login.strip().lower()]))
-            if not rows:
-                # Spend the same time as a real check, so logins cannot be probed by timing.
-                self.hasher.hash(password)
-                return None
-            row = rows[0]
-            try:
-                self.hasher.verify(row["password_hash"], password)
-            except (VerificationError, InvalidHashError):
-                return None
-            if self.hasher.check_needs_rehash(row["password_hash"]):
-                rehashed = self.hasher.hash(password)
-                db.table("accounts").update(row["login"], {"password_hash": rehashed})
+        rows = self._select("login = ?", [login.strip().lower()])
+        if not rows:
+            # Spend the same time as a real check, so logins cannot be probed by timing.
+            self.hasher.hash(password)
+            return None
+        row = rows[0]
+        try:
+            self.hasher.verify(row["password_hash"], password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if self.hasher.check_needs_rehash(row["password_hash"]):
+            self._update(row["login"], password_hash=self.hasher.hash(password))
         return _account(row)
 
     def set_password(self, login: str, password: str) -> None:
@@ -248,17 +304,14 @@ class Accounts:
         if caisses is not None:
             where += " and caisse in ({})".format(", ".join("?" for _ in caisses) or "null")
             params.extend(caisses)
-        with self._db() as db:
-            rows = list(db.table("accounts").rows_where(where, params, order_by="login"))
+        rows = sorted(self._select(where, params), key=lambda r: r["login"])
         return _account(rows[0]) if rows else None
 
     def for_siret(self, siret: str) -> list[Account]:
         """The place accounts that speak for this SIRET, by login."""
-        with self._db() as db:
-            where = "role = ? and sirets like ?"
-            params = [str(Role.PLACE), f'%"{siret}"%']
-            rows = list(db.table("accounts").rows_where(where, params, order_by="login"))
-        return [a for a in (_account(r) for r in rows) if siret in a.sirets]
+        rows = self._select("role = ? and sirets like ?", [str(Role.PLACE), f'%"{siret}"%'])
+        accounts = (_account(r) for r in sorted(rows, key=lambda r: r["login"]))
+        return [a for a in accounts if siret in a.sirets]
 
     def set_caisse(self, login: str, caisse: str) -> None:
         """Move an account to another caisse."""
@@ -273,6 +326,13 @@ class Accounts:
         account = self._require(login)
         if siret not in account.sirets:
             self._update(login, sirets=json.dumps([*account.sirets, siret]))
+
+    def remove_siret(self, login: str, siret: str) -> None:
+        """The place account no longer speaks for this place."""
+        account = self._require(login)
+        if siret in account.sirets:
+            kept = [s for s in account.sirets if s != siret]
+            self._update(login, sirets=json.dumps(kept))
 
     def issue_token(self, login: str) -> str:
         """A new API token for the account (shown once; only its digest is kept)."""
@@ -289,15 +349,20 @@ class Accounts:
         """The account holding this API token, or None."""
         if not token:
             return None
-        with self._db() as db:
-            rows = list(db.table("accounts").rows_where("token_hash = ?", [token_digest(token)]))
+        rows = self._select("token_hash = ?", [token_digest(token)])
         return _account(rows[0]) if rows else None
 
     def delete(self, login: str) -> None:
         """Erase an account and its password for good."""
-        self._require(login)
-        with self._db() as db:
-            db.table("accounts").delete(login)
+        with self.transaction() as tx:
+            sql = f"delete from {self.accounts_table} where login = ?"
+            if tx.run(sql, [login.strip().lower()]) == 0:
+                raise AccountError("unknown_account", login=login)
+
+    def _select(self, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        sql = f"select {', '.join(COLUMNS)} from {self.accounts_table} where {where}"
+        with self.transaction() as tx:
+            return tx.rows(sql, params)
 
     def _require(self, login: str) -> Account:
         account = self.get(login)
@@ -306,17 +371,27 @@ class Accounts:
         return account
 
     def _update(self, login: str, **values: Any) -> None:
-        self._require(login)
-        with self._db() as db:
-            db.table("accounts").update(login.strip().lower(), values)
+        assignments = ", ".join(f"{column} = ?" for column in values if column in COLUMNS)
+        sql = f"update {self.accounts_table} set {assignments} where login = ?"
+        with self.transaction() as tx:
+            if tx.run(sql, [*values.values(), login.strip().lower()]) == 0:
+                raise AccountError("unknown_account", login=login)
+
+    @staticmethod
+    def _undo(step: Callable[[], None], login: str) -> None:
+        """Take back a first write; the error that made it necessary is the one reported."""
+        try:
+            step()
+        except (AccountError, StoreUnavailable):
+            LOG.error("account %s could not be taken back after a failed write", login)
 
     # Login throttling -------------------------------------------------------
 
     def locked_for(self, key: str, now: float | None = None) -> float:
         """Seconds left before this key may try again (0 if it may)."""
         moment = time.time() if now is None else now
-        with self._db() as db:
-            rows = list(db.table("login_failures").rows_where("key = ?", [key]))
+        with self.transaction() as tx:
+            rows = tx.rows(f"select locked_until from {self.failures_table} where key = ?", [key])
         if not rows:
             return 0.0
         return max(0.0, float(rows[0]["locked_until"] or 0) - moment)
@@ -326,22 +401,27 @@ class Accounts:
     ) -> None:
         """Count a failed login; lock the key for `window` seconds at `max_failures`."""
         moment = time.time() if now is None else now
-        with self._db() as db:
-            rows = list(db.table("login_failures").rows_where("key = ?", [key]))
+        table = self.failures_table
+        with self.transaction() as tx:
+            rows = tx.rows(f"select * from {table} where key = ?", [key])
             row = rows[0] if rows else None
             if row is None or moment - float(row["first_at"]) > window:
                 row = {"key": key, "failures": 0, "first_at": moment, "locked_until": 0.0}
-            row["failures"] = int(row["failures"]) + 1
+            row = {**row, "failures": int(row["failures"]) + 1}
             if row["failures"] >= max_failures:
-                row["locked_until"] = moment + window
-                row["failures"] = 0
-                row["first_at"] = moment
-            db.table("login_failures").upsert(row, pk="key")
+                row.update(failures=0, first_at=moment, locked_until=moment + window)
+            tx.run(
+                f"insert into {table} (key, failures, first_at, locked_until) "
+                "values (?, ?, ?, ?) on conflict (key) do update set "
+                "failures = excluded.failures, first_at = excluded.first_at, "
+                "locked_until = excluded.locked_until",
+                [key, row["failures"], float(row["first_at"]), float(row["locked_until"] or 0)],
+            )
 
     def clear_failures(self, key: str) -> None:
         """Forget the failures of a key after a successful login."""
-        with self._db() as db:
-            db.table("login_failures").delete_where("key = ?", [key])
+        with self.transaction() as tx:
+            tx.run(f"delete from {self.failures_table} where key = ?", [key])
 
 
 def _role(value: Role | str) -> Role:
@@ -411,11 +491,14 @@ def create_demo_accounts(settings: Settings) -> list[tuple[str, str, str]]:
     sirets = {d["name"]: str(d["siret"]) for d in all_declarations()}
     accounts = Accounts.for_settings(settings)
     created = []
-    for login, password, role, name, pseudonym in DEMO_ACCOUNTS:
-        if accounts.get(login) is not None:
-            accounts.delete(login)
-        own = (sirets[name],) if name in sirets else ()
-        caisse = "" if role is Role.PLACE else str(DEFAULT_CAISSE["slug"])
-        accounts.create(login, password, role, name, own, pseudonym, caisse)
-        created.append((login, password, str(role)))
+    try:
+        for login, password, role, name, pseudonym in DEMO_ACCOUNTS:
+            if accounts.get(login) is not None:
+                accounts.delete(login)
+            own = (sirets[name],) if name in sirets else ()
+            caisse = "" if role is Role.PLACE else str(DEFAULT_CAISSE["slug"])
+            accounts.create(login, password, role, name, own, pseudonym, caisse)
+            created.append((login, password, str(role)))
+    finally:
+        accounts.close()
     return created
