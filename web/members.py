@@ -14,7 +14,7 @@ from registry.errors import RegistryError
 from registry.governance.members import MEMBER_ROLES
 from registry.governance.views import member_view
 from registry.roles import Role
-from web import caisses, store
+from web import caisses, enrolment, store
 from web.access import actor, role_required
 from web.accounts import AccountError
 from web.i18n import lang
@@ -26,14 +26,6 @@ ROLE_ORDER = (
     Role.MEMBER,
     Role.PARTICIPANT,
     Role.FACILITATOR,
-    Role.EVALUATOR,
-    Role.OBSERVER,
-    Role.PLACE,
-)
-ACCOUNT_PRIORITY = (
-    Role.FACILITATOR,
-    Role.MEMBER,
-    Role.PARTICIPANT,
     Role.EVALUATOR,
     Role.OBSERVER,
     Role.PLACE,
@@ -130,23 +122,22 @@ def join() -> ResponseReturnValue:
         return _page(values, errors)
     roles = [Role(r) for r in values["roles"]]
     try:
-        member = store.registry().join_member(
-            _caisse(), values["pseudonym"], roles, int(values["wave"]), actor()
+        member = enrolment.join_member(
+            store.registry(),
+            accounts,
+            _caisse(),
+            values["pseudonym"],
+            roles,
+            int(values["wave"]),
+            actor(),
+            values["login"],
+            password,
         )
+    except AccountError as exc:  # the login was taken meanwhile: nothing is stored
+        return _page(values, {"login": exc.message(lang())})
     except RegistryError as exc:
         field = {"invalid_wave": "wave", "unknown_role": "roles", "role_required": "roles"}
         return _page(values, {field.get(exc.code, "pseudonym"): exc.message(lang())})
-    if values["login"]:
-        main_role = next(r for r in ACCOUNT_PRIORITY if r in roles)
-        accounts.create(
-            values["login"],
-            password,
-            main_role,
-            member.pseudonym,
-            (),
-            member.pseudonym,
-            member.caisse,
-        )
     flash(
         _("%(name)s a rejoint la vague %(wave)s.", name=member.pseudonym, wave=member.wave), "info"
     )
