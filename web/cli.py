@@ -20,13 +20,8 @@ from registry.cli.base import EXIT_REFUSED, Context, pass_ctx, refusals
 from registry.cli.places import demo as registry_demo
 from registry.errors import RegistryError
 from registry.roles import Role
-from web.accounts import (
-    ACCOUNT_ROLES,
-    AccountError,
-    Accounts,
-    StoreUnavailable,
-    create_demo_accounts,
-)
+from web.accounts import ACCOUNT_ROLES, AccountError, Accounts, StoreUnavailable
+from web.demo_accounts import create_demo_accounts
 
 main = click.Group(
     name=registry_cli.main.name,

@@ -22,7 +22,7 @@ import pytest
 
 from registry.config import Settings
 from registry.demo import load_demo
-from web.accounts import create_demo_accounts
+from web.demo_accounts import create_demo_accounts
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("SSA_REGISTRY_CHROMIUM", "/usr/bin/chromium"))

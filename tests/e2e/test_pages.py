@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import check_page, log_in
-from web.accounts import DEMO_ACCOUNTS
+from web.demo_accounts import DEMO_ACCOUNTS
 
 PASSWORDS = {account[0]: account[1] for account in DEMO_ACCOUNTS}
 PUBLIC = {

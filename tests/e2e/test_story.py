@@ -10,7 +10,7 @@ from typing import Any
 
 from tests.e2e.conftest import check_page, log_in, log_out
 from tests.helpers import make_siret
-from web.accounts import DEMO_ACCOUNTS
+from web.demo_accounts import DEMO_ACCOUNTS
 
 PASSWORDS = {account[0]: account[1] for account in DEMO_ACCOUNTS}
 SIRET = make_siret(4242)

@@ -15,7 +15,7 @@ from registry.config import Settings
 from registry.demo import load_demo
 from registry.roles import Role
 from web import create_app, store
-from web.accounts import DEMO_ACCOUNTS, create_demo_accounts
+from web.demo_accounts import DEMO_ACCOUNTS, create_demo_accounts
 
 PASSWORDS = {account[0]: account[1] for account in DEMO_ACCOUNTS}
 LOGIN_OF = {

@@ -10,7 +10,8 @@ import pytest
 
 from registry.config import Settings
 from registry.roles import Role
-from web.accounts import AccountError, Accounts, create_demo_accounts
+from web.accounts import AccountError, Accounts
+from web.demo_accounts import create_demo_accounts
 
 
 @pytest.fixture

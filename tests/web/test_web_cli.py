@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from registry import cli as registry_cli
 from registry.config import Settings
-from web.accounts import DEMO_ACCOUNTS, Accounts
+from web.accounts import Accounts
 from web.cli import main
+from web.demo_accounts import DEMO_ACCOUNTS
 
 REGISTRY = Path(__file__).resolve().parents[2] / "registry"
 WEB_COMMANDS = {"serve", "account-add", "account-password"}
