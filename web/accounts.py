@@ -323,16 +323,33 @@ class Accounts:
 
     def add_siret(self, login: str, siret: str) -> None:
         """Let a place account speak for one more place."""
-        account = self._require(login)
-        if siret not in account.sirets:
-            self._update(login, sirets=json.dumps([*account.sirets, siret]))
+        self._change_sirets(
+            login, lambda sirets: [*sirets, siret] if siret not in sirets else sirets
+        )
 
     def remove_siret(self, login: str, siret: str) -> None:
         """The place account no longer speaks for this place."""
-        account = self._require(login)
-        if siret in account.sirets:
-            kept = [s for s in account.sirets if s != siret]
-            self._update(login, sirets=json.dumps(kept))
+        self._change_sirets(login, lambda sirets: [s for s in sirets if s != siret])
+
+    def _change_sirets(self, login: str, change: Callable[[list[str]], list[str]]) -> None:
+        """Change the SIRETs an account speaks for; written only over the list just read, so
+        two servers changing the same account at once both count (the second one retries)."""
+        sql = f"update {self.accounts_table} set sirets = ? where login = ? and sirets = ?"
+        while True:
+            with self.transaction() as tx:
+                rows = tx.rows(
+                    f"select sirets from {self.accounts_table} where login = ?",
+                    [login.strip().lower()],
+                )
+                if not rows:
+                    raise AccountError("unknown_account", login=login)
+                read = rows[0]["sirets"]
+                sirets = list(json.loads(read or "[]"))
+                changed = change(sirets)
+                if changed == sirets:
+                    return
+                if tx.run(sql, [json.dumps(changed), login.strip().lower(), read]):
+                    return
 
     def issue_token(self, login: str) -> str:
         """A new API token for the account (shown once; only its digest is kept)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -185,3 +186,23 @@ def test_a_siret_is_taken_back_when_the_place_fails(accounts: Accounts) -> None:
     with accounts.speaking_for("epicerie", "22222222222222"):
         pass
     assert accounts.get("epicerie").sirets == ("11111111111111", "22222222222222")  # type: ignore[union-attr]
+
+
+def test_two_servers_adding_places_to_one_account_at_once_keep_both(
+    two_servers: tuple[Accounts, Accounts],
+) -> None:
+    first, second = two_servers
+    first.create("epicerie", PASSWORD, Role.PLACE)
+    sirets = [f"{n:014d}" for n in range(12)]
+    start = threading.Barrier(len(sirets))
+
+    def add(n: int) -> None:
+        start.wait()
+        (first if n % 2 else second).add_siret("epicerie", sirets[n])
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(len(sirets))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(second.get("epicerie").sirets) == sirets  # type: ignore[union-attr]
