@@ -105,7 +105,8 @@ def serve(
     from web import create_app, store
 
     secure = (not is_loopback(host) or behind_proxy) if secure_cookies is None else secure_cookies
-    app = create_app({"REGISTRY_SETTINGS": ctx.settings, "SESSION_COOKIE_SECURE": secure})
+    with account_refusals(ctx):  # accounts that cannot be opened: one line, not a traceback
+        app = create_app({"REGISTRY_SETTINGS": ctx.settings, "SESSION_COOKIE_SECURE": secure})
     if not store.registry_of(app).is_initialised():
         store.close(app)
         raise RegistryError("store_missing", location=ctx.settings.location)

@@ -61,3 +61,11 @@ def test_the_demo_also_opens_one_account_per_role(
     assert (settings.data / "accounts.sqlite3").exists() is not bool(settings.database_url)
     again = runner.invoke(main, ["demo"], env=cli_env)
     assert again.exit_code == 2 and "comptes de démonstration" not in again.stdout
+
+
+def test_serve_on_accounts_that_cannot_be_opened_says_so_in_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "accounts.sqlite3").mkdir(parents=True)  # not a file SQLite can open
+    result = CliRunner().invoke(main, ["--data", str(data), "serve", "--port", "8099"])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "Réessayez" in result.stderr
