@@ -183,7 +183,7 @@ def _commands(settings: Settings, places: int) -> Figure:
     connection and the page cache and are not counted (whichever ran first would otherwise
     pay for both).
     """
-    from registry.declaration import parse_declaration
+    from policies.declaration import parse_declaration
     from registry.readmodels.synthetic import MONTHS, START, siret, templates
     from registry.roles import Actor, Role
 
