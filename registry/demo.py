@@ -9,7 +9,6 @@ from policies.declaration import parse_declaration
 from registry.application import Registry
 from registry.bootstrap import initialise
 from registry.clock import PARIS
-from registry.config import Settings
 from registry.demo_places import all_declarations
 from registry.roles import Actor, Role
 
@@ -22,8 +21,9 @@ def at(day: str, hour: int = 19) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=PARIS)
 
 
-def load_demo(app: Registry, settings: Settings | None = None) -> list[str]:
-    """Write the whole demo history; return a few summary lines."""
+def load_demo(app: Registry) -> list[str]:
+    """Write the whole demo history; return a few summary lines (the web's `demo` command
+    adds the demo accounts)."""
     from policies.seed import SEED_VERSIONS
 
     initialise(app, FACILITATOR, at("2024-07-16"))
@@ -41,13 +41,7 @@ def load_demo(app: Registry, settings: Settings | None = None) -> list[str]:
         _apply(app, raw, start + timedelta(days=10 * i))
     _life_events(app, declarations)
     governance = app.demo_governance()
-    lines = _summary(app) + governance
-    if settings is not None:
-        from registry.accounts import create_demo_accounts
-
-        accounts = create_demo_accounts(settings)
-        lines.append("comptes de démonstration : " + ", ".join(a[0] for a in accounts))
-    return lines
+    return _summary(app) + governance
 
 
 def _apply(app: Registry, raw: dict[str, Any], moment: datetime) -> None:

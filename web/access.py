@@ -10,10 +10,10 @@ from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
-from registry.accounts import Account
 from registry.roles import Actor, Role
 from registry.services.rights import check_actor
 from web import caisses, store
+from web.accounts import Account
 
 F = TypeVar("F", bound=Callable[..., Any])
 

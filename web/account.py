@@ -9,10 +9,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from registry.accounts import AccountError
 from registry.roles import Role
 from web import caisses, store
 from web.access import client_key
+from web.accounts import AccountError
 from web.i18n import lang
 from web.safety import safe_next, text
 

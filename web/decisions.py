@@ -8,13 +8,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from registry.accounts import Account
 from registry.domain.places import ALLOWED, Place, Status
 from registry.errors import RegistryError
 from registry.roles import Role
 from registry.views import place_view
 from web import caisses, store
 from web.access import actor, role_required
+from web.accounts import Account
 from web.i18n import lang
 from web.safety import text
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from eventsourcing.persistence import InterfaceError, OperationalError
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from registry.accounts import AccountError
 from registry.errors import RegistryError
 from registry.services.rights import FORBIDDEN
+from web.accounts import AccountError, StoreUnavailable
 from web.i18n import lang
 
 HTTP_CODES = {
@@ -33,6 +34,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(RegistryError, _registry)
     app.register_error_handler(AccountError, _registry)
+    app.register_error_handler(StoreUnavailable, _unavailable)
+    app.register_error_handler(OperationalError, _unavailable)
+    app.register_error_handler(InterfaceError, _unavailable)
     app.register_error_handler(500, _internal)
 
 
@@ -75,6 +79,16 @@ def _internal(exc: Exception) -> ResponseReturnValue:
     if wants_json():
         return json_error(500, "internal_error", message)
     return render_template("errors/error.html", title=title, message=message), 500
+
+
+def _unavailable(exc: Exception) -> ResponseReturnValue:
+    """The events or the accounts could not be written (disk full, read-only, database down):
+    a 503 that says nothing was stored, never a traceback."""
+    error = StoreUnavailable()
+    if wants_json():
+        return json_error(503, error.code, error.message(lang()))
+    page = render_template("errors/error.html", title=_("Erreur"), message=error.message(lang()))
+    return page, 503
 
 
 def _csrf(exc: CSRFError) -> ResponseReturnValue:

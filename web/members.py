@@ -9,7 +9,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from registry.accounts import AccountError
 from registry.domain.caisses import Caisse
 from registry.errors import RegistryError
 from registry.governance.members import MEMBER_ROLES
@@ -17,8 +16,9 @@ from registry.governance.views import member_view
 from registry.readmodels import governance_queries
 from registry.readmodels.governance_queries import Listing
 from registry.roles import Role
-from web import caisses, pseudonyms, store
+from web import caisses, enrolment, pseudonyms, store
 from web.access import actor, role_required
+from web.accounts import AccountError
 from web.i18n import lang
 from web.safety import text
 
@@ -28,14 +28,6 @@ ROLE_ORDER = (
     Role.MEMBER,
     Role.PARTICIPANT,
     Role.FACILITATOR,
-    Role.EVALUATOR,
-    Role.OBSERVER,
-    Role.PLACE,
-)
-ACCOUNT_PRIORITY = (
-    Role.FACILITATOR,
-    Role.MEMBER,
-    Role.PARTICIPANT,
     Role.EVALUATOR,
     Role.OBSERVER,
     Role.PLACE,
@@ -141,7 +133,7 @@ def join() -> ResponseReturnValue:
     if values["login"] and not errors and accounts.get(values["login"]) is not None:
         errors["login"] = _("L'identifiant « %(login)s » est déjà pris.", login=values["login"])
     if not errors and values["login"]:
-        from registry.accounts import LOGIN, MIN_PASSWORD
+        from web.accounts import LOGIN, MIN_PASSWORD
 
         if not LOGIN.match(values["login"]):
             errors["login"] = AccountError("invalid_login").message(lang())
@@ -151,23 +143,22 @@ def join() -> ResponseReturnValue:
         return _page(values, errors)
     roles = [Role(r) for r in values["roles"]]
     try:
-        member = store.registry().join_member(
-            _caisse(), values["pseudonym"], roles, int(values["wave"]), actor()
+        member = enrolment.join_member(
+            store.registry(),
+            accounts,
+            _caisse(),
+            values["pseudonym"],
+            roles,
+            int(values["wave"]),
+            actor(),
+            values["login"],
+            password,
         )
+    except AccountError as exc:  # the login was taken meanwhile: nothing is stored
+        return _page(values, {"login": exc.message(lang())})
     except RegistryError as exc:
         field = {"invalid_wave": "wave", "unknown_role": "roles", "role_required": "roles"}
         return _page(values, {field.get(exc.code, "pseudonym"): exc.message(lang())})
-    if values["login"]:
-        main_role = next(r for r in ACCOUNT_PRIORITY if r in roles)
-        accounts.create(
-            values["login"],
-            password,
-            main_role,
-            member.pseudonym,
-            (),
-            member.pseudonym,
-            member.caisse,
-        )
     flash(
         _("%(name)s a rejoint la vague %(wave)s.", name=member.pseudonym, wave=member.wave), "info"
     )

@@ -14,7 +14,7 @@ from registry.declaration import Declaration
 from registry.errors import RegistryError
 from registry.roles import Role
 from registry.views import place_view
-from web import caisses, store
+from web import caisses, enrolment, store
 from web.access import actor, role_required
 from web.declaration_form import ROWS, SPECS, field_errors, read_form, translated, values_from
 from web.i18n import lang
@@ -67,7 +67,9 @@ def _submit(siret: str | None) -> tuple[Any, dict[str, Any], dict[str, str]]:
     registry = store.registry()
     try:
         if siret is None:
-            place = registry.apply(declaration, actor())
+            place = enrolment.apply_place(
+                registry, store.accounts(), declaration, current_user.login, actor()
+            )
         else:
             place = registry.amend(siret, declaration, actor())
     except RegistryError as exc:
@@ -94,7 +96,6 @@ def apply() -> ResponseReturnValue:
     if request.method == "POST":
         place, values, errors = _submit(None)
         if place is not None:
-            store.accounts().add_siret(current_user.login, place.siret)
             flash(_("Candidature déposée et évaluée : %(status)s.", status=_status(place)), "info")
             return redirect(url_for("places.show", siret=place.siret))
     context = _form_context(values, errors)

@@ -1,4 +1,4 @@
-"""The registry application, its read models and the accounts file, opened once per web app."""
+"""The registry application, its read models and the accounts, opened once per web app."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from pathlib import Path
 import sqlite_utils
 from flask import Flask, current_app
 
-from registry.accounts import Accounts
 from registry.application import Registry
 from registry.config import Settings
 from registry.readmodels.follower import Follower, open_follower
+from web.accounts import Accounts
 
 KEY = "ssa_registry"
 VIEWS = "ssa_read_models"
@@ -78,7 +78,8 @@ class ReadModels:
 
 def init_app(app: Flask) -> None:
     """Open the registry on the configured store, follow it into the read models, and open the
-    accounts file next to it."""
+    accounts beside it (same PostgreSQL database, or the accounts file next to the SQLite
+    events)."""
     settings: Settings = app.config["REGISTRY_SETTINGS"]
     if not settings.database_url:
         settings.data.mkdir(parents=True, exist_ok=True)
@@ -117,15 +118,21 @@ def registry_class() -> type[Registry]:
 
 
 def close(app: Flask) -> None:
-    """Stop following the store and close its connections when the app stops serving."""
+    """Stop following the store, and close the registry's and the accounts' connections when
+    the app stops serving."""
     models = app.extensions.pop(VIEWS, None)
     try:
         if models is not None:
             models.close()
     finally:
         registry = app.extensions.pop(KEY, None)
-        if registry is not None:
-            registry.close()
+        try:
+            if registry is not None:
+                registry.close()
+        finally:
+            accounts = app.extensions.pop("ssa_accounts", None)
+            if accounts is not None:
+                accounts.close()
 
 
 def registry() -> Registry:

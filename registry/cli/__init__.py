@@ -1,4 +1,5 @@
-"""The ssa-registry command line."""
+"""The registry's command group; the installed `ssa-registry` adds the web commands to it
+(`web.cli`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from registry.cli import evaluation as _evaluation  # noqa: F401
 from registry.cli import governance as _governance  # noqa: F401
 from registry.cli import places as _places  # noqa: F401  (registers commands)
 from registry.cli import replay as _replay  # noqa: F401
-from registry.cli import web as _web  # noqa: F401
 from registry.cli.base import main
 
 __all__ = ["main"]

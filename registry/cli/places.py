@@ -47,7 +47,7 @@ def demo(ctx: Context) -> None:
     with ctx.registry(must_exist=False) as app:
         if app.is_initialised():
             raise RegistryError("store_exists", location=ctx.settings.location)
-        summary = load_demo(app, ctx.settings)
+        summary = load_demo(app)
     click.echo(f"Registre de démonstration créé : {ctx.settings.location}")
     for line in summary:
         click.echo(f"  {line}")

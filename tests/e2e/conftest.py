@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from registry.accounts import create_demo_accounts
 from registry.config import Settings
 from registry.demo import load_demo
+from web.demo_accounts import create_demo_accounts
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("SSA_REGISTRY_CHROMIUM", "/usr/bin/chromium"))
@@ -76,7 +76,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(data=data, database_url=None)
     registry = registry_class()(env=settings.event_store_env())
     try:
-        load_demo(registry, settings)
+        load_demo(registry)
     finally:
         registry.close()
     create_demo_accounts(settings)
@@ -87,7 +87,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [
             sys.executable,
             "-m",
-            "registry.cli.web",
+            "web.cli",
             "serve",
             "--host",
             "127.0.0.1",

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from registry.accounts import DEMO_ACCOUNTS
 from tests.e2e.conftest import check_page, log_in
+from web.demo_accounts import DEMO_ACCOUNTS
 
 PASSWORDS = {account[0]: account[1] for account in DEMO_ACCOUNTS}
 PUBLIC = {

@@ -8,9 +8,9 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from registry.accounts import DEMO_ACCOUNTS
 from tests.e2e.conftest import check_page, log_in, log_out
 from tests.helpers import make_siret
+from web.demo_accounts import DEMO_ACCOUNTS
 
 PASSWORDS = {account[0]: account[1] for account in DEMO_ACCOUNTS}
 SIRET = make_siret(4242)

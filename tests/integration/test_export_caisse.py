@@ -62,7 +62,7 @@ def two(
     settings.data.mkdir(parents=True, exist_ok=True)
     app = Registry(env=settings.event_store_env())
     try:
-        load_demo(app, settings)
+        load_demo(app)
         app.demo_governance()
     finally:
         app.close()

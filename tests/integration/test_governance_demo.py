@@ -23,7 +23,7 @@ def demo(settings: Settings) -> Iterator[GovernedRegistry]:
     """The whole demo history, governance included."""
     settings.data.mkdir(parents=True, exist_ok=True)
     app = GovernedRegistry(env=settings.event_store_env())
-    load_demo(app, settings)
+    load_demo(app)
     app.demo_governance()
     yield app
     app.close()

@@ -54,7 +54,7 @@ def demo(settings: Settings) -> Iterator[Registry]:
     """The demo history with its governance, on the store under test."""
     settings.data.mkdir(parents=True, exist_ok=True)
     app = Registry(env=settings.event_store_env())
-    load_demo(app, settings)
+    load_demo(app)
     app.demo_governance()
     yield app
     app.close()
@@ -171,7 +171,7 @@ def test_rebuild_gives_identical_tables_to_views_kept_up_to_date_step_by_step(
     try:
         runner = follow(settings)
         try:
-            load_demo(app, settings)
+            load_demo(app)
             runner.wait(app.recorder.max_notification_id(), timeout=30)
             app.demo_governance()
             runner.wait(app.recorder.max_notification_id(), timeout=30)

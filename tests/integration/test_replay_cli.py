@@ -43,7 +43,7 @@ def demo(settings: Settings, cli_env: dict[str, str]) -> Iterator[dict[str, str]
     settings.data.mkdir(parents=True, exist_ok=True)
     app = Registry(env=settings.event_store_env())
     try:
-        load_demo(app, settings)
+        load_demo(app)
         app.demo_governance()
     finally:
         app.close()

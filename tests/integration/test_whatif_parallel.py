@@ -24,7 +24,7 @@ def demo_views(tmp_path_factory: pytest.TempPathFactory) -> Path:
     settings = Settings(data=tmp_path_factory.mktemp("whatif") / "data", database_url=None)
     settings.data.mkdir(parents=True)
     app = Registry(env=settings.event_store_env())
-    load_demo(app, settings)
+    load_demo(app)
     app.close()
     catch_up(settings)
     return views_path(settings)

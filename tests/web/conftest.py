@@ -11,11 +11,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from registry.accounts import DEMO_ACCOUNTS, create_demo_accounts
 from registry.config import Settings
 from registry.demo import load_demo
 from registry.roles import Role
 from web import create_app, store
+from web.demo_accounts import DEMO_ACCOUNTS, create_demo_accounts
 
 PASSWORDS = {account[0]: account[1] for account in DEMO_ACCOUNTS}
 LOGIN_OF = {
@@ -36,7 +36,7 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data.mkdir(parents=True)
     registry = store.registry_class()(env=settings.event_store_env())
     try:
-        load_demo(registry, settings)
+        load_demo(registry)
     finally:
         registry.close()
     create_demo_accounts(settings)

@@ -1,26 +1,37 @@
-"""Accounts outside the event log: argon2 hashes, hashed API tokens, erasable, throttled."""
+"""Accounts outside the event log: argon2 hashes, hashed API tokens, erasable, throttled;
+the same on both stores (an erasable SQLite file, or tables of the PostgreSQL database)."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from registry.accounts import AccountError, Accounts, create_demo_accounts
 from registry.config import Settings
 from registry.roles import Role
+from web.accounts import AccountError, Accounts
+from web.demo_accounts import create_demo_accounts
 
 
 @pytest.fixture
-def accounts(tmp_path: Path) -> Accounts:
-    return Accounts(tmp_path / "accounts.sqlite3")
+def accounts(settings: Settings) -> Iterator[Accounts]:
+    """The accounts of an empty store, on SQLite and on a throw-away PostgreSQL schema."""
+    store = Accounts.for_settings(settings)
+    yield store
+    store.close()
+
+
+def stored(accounts: Accounts, column: str) -> list[Any]:
+    """A column of every stored account row, read past the interface."""
+    with accounts.transaction() as tx:
+        return [r[column] for r in tx.rows(f"select {column} from {accounts.accounts_table}")]
 
 
 def test_a_password_is_stored_only_as_an_argon2_hash(accounts: Accounts) -> None:
     accounts.create("epicerie", "un mot de passe long", Role.PLACE)
-    row = sqlite3.connect(accounts.path).execute("select password_hash from accounts").fetchone()
-    assert row[0].startswith("$argon2id$") and "long" not in row[0]
+    (hashed,) = stored(accounts, "password_hash")
+    assert hashed.startswith("$argon2id$") and "long" not in hashed
     assert accounts.authenticate("epicerie", "un mot de passe long") is not None
     assert accounts.authenticate("epicerie", "un autre mot de passe") is None
     assert accounts.authenticate("personne", "un mot de passe long") is None
@@ -29,8 +40,8 @@ def test_a_password_is_stored_only_as_an_argon2_hash(accounts: Accounts) -> None
 def test_an_api_token_is_stored_only_as_a_digest(accounts: Accounts) -> None:
     accounts.create("membre", "un mot de passe long", Role.MEMBER)
     token = accounts.issue_token("membre")
-    stored = sqlite3.connect(accounts.path).execute("select token_hash from accounts").fetchone()
-    assert token not in stored[0]
+    (digest,) = stored(accounts, "token_hash")
+    assert digest and token not in digest
     assert accounts.by_token(token).login == "membre"  # type: ignore[union-attr]
     accounts.revoke_token("membre")
     assert accounts.by_token(token) is None
@@ -40,9 +51,7 @@ def test_an_account_can_be_erased_for_good(accounts: Accounts) -> None:
     accounts.create("membre", "un mot de passe long", Role.MEMBER)
     accounts.delete("membre")
     assert accounts.get("membre") is None
-    assert (
-        sqlite3.connect(accounts.path).execute("select count(*) from accounts").fetchone()[0] == 0
-    )
+    assert stored(accounts, "login") == []
 
 
 @pytest.mark.parametrize(
@@ -86,16 +95,18 @@ def test_old_failures_fall_out_of_the_window(accounts: Accounts) -> None:
     assert accounts.locked_for(key, now=2000.0) == 0
 
 
-def test_demo_accounts_exist_for_every_role(tmp_path: Path) -> None:
-    settings = Settings(data=tmp_path, database_url=None)
+def test_demo_accounts_exist_for_every_role(settings: Settings) -> None:
     created = create_demo_accounts(settings)
     roles = {role for _, _, role in created}
     assert {"lieu", "membre", "animateur", "evaluateur", "observateur"} <= roles
     again = create_demo_accounts(settings)
     assert [c[0] for c in again] == [c[0] for c in created]
     accounts = Accounts.for_settings(settings)
-    for login, password, _ in created:
-        assert accounts.authenticate(login, password) is not None
+    try:
+        for login, password, _ in created:
+            assert accounts.authenticate(login, password) is not None
+    finally:
+        accounts.close()
 
 
 def test_a_reset_password_replaces_the_old_one_and_revokes_the_token(accounts: Accounts) -> None:

@@ -12,7 +12,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from registry.accounts import Accounts
 from registry.roles import Role
 from tests.helpers import make_siret
 from tests.web.conftest import LOGIN_OF, PASSWORDS, post_form
@@ -20,6 +19,7 @@ from tests.web.test_api import assert_error, events_count, token_for
 from tests.web.test_caisses import PASSWORDS as B_PASSWORDS
 from tests.web.test_caisses import TOMBE, two  # noqa: F401  (the `two` fixture)
 from web import store
+from web.accounts import Accounts
 from web.api.models import PlaceAccountOut, PlaceTemporaryPasswordOut
 
 SECOND = ("commerce-2", "second-compte-tombe")

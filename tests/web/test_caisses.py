@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 from sqlite_utils import Database
 
 from policies.seed import first_version
-from registry.accounts import Accounts
 from registry.config import Settings
 from registry.declaration import parse_declaration
 from registry.governance.charter import Kind
@@ -23,6 +22,7 @@ from registry.roles import Actor, Role
 from tests.web.conftest import csrf_token, log_in, post_form
 from tests.web.test_charter_change import page_form, preview_and_open
 from web import create_app, store
+from web.account_stores import SQLiteAccounts
 
 A, B = "paris-14e", "plaisance"
 A_NAME, B_NAME = "Caisse commune alimentaire Paris 14e", "Caisse commune alimentaire Plaisance"
@@ -503,7 +503,7 @@ def test_an_accounts_file_without_caisses_still_opens(web_settings: Settings) ->
         {"TESTING": True, "REGISTRY_SETTINGS": web_settings, "SECRET_KEY": "test-secret"}
     )
     try:
-        assert Accounts(path).get("membre").caisse == ""  # type: ignore[union-attr]
+        assert SQLiteAccounts(path).get("membre").caisse == ""  # type: ignore[union-attr]
         client = app.test_client()
         log_in(client, "animatrice-camille")
         members = text(client, "/membres/")
@@ -535,7 +535,7 @@ def test_an_old_accounts_file_gains_the_column_and_keeps_its_accounts(tmp_path: 
         },
         pk="login",
     )
-    hashed = Accounts(tmp_path / "other.sqlite3").hasher.hash("mot-de-passe-long")
+    hashed = SQLiteAccounts(tmp_path / "other.sqlite3").hasher.hash("mot-de-passe-long")
     db.table("accounts").insert(
         {
             "login": "ancien",
@@ -549,7 +549,7 @@ def test_an_old_accounts_file_gains_the_column_and_keeps_its_accounts(tmp_path: 
         }
     )
     db.close()
-    accounts = Accounts(path)
+    accounts = SQLiteAccounts(path)
     assert accounts.authenticate("ancien", "mot-de-passe-long") is not None
     assert accounts.get("ancien").caisse == ""  # type: ignore[union-attr]
     accounts.set_caisse("ancien", B)
@@ -577,7 +577,7 @@ def test_a_single_caisse_governance_page_does_not_name_it(client: FlaskClient) -
 def test_account_add_gives_a_new_caisse_its_first_facilitator(two: Flask) -> None:
     from click.testing import CliRunner
 
-    from registry.cli import main
+    from web.cli import main
 
     settings: Settings = two.config["REGISTRY_SETTINGS"]
     runner = CliRunner()

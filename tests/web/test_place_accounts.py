@@ -15,13 +15,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from policies.seed import first_version
-from registry.accounts import Accounts
-from registry.cli import main
 from registry.config import Settings
 from registry.declaration import parse_declaration
 from registry.roles import Actor, Role
 from tests.web.conftest import LOGIN_OF, PASSWORDS, csrf_token, log_in
 from web import store
+from web.accounts import Accounts
+from web.cli import main
 
 TOMBE = "81400140000013"  # the demo account "commerce" speaks for it
 URL = f"/decisions/{TOMBE}"

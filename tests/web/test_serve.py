@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from registry.cli.base import main
+from web.cli import main
 
 
 def _serve_command() -> object:
-    """The serve command, registered on the command group when its module is imported."""
-    from registry.cli.web import serve
+    """The serve command of the installed command line."""
+    from web.cli import serve
 
     return serve
 
@@ -44,7 +44,7 @@ def test_serve_refuses_an_empty_store_with_one_line(tmp_path) -> None:
 def test_secure_cookies_are_on_unless_serving_on_this_machine_only(
     host: str, loopback: bool
 ) -> None:
-    from registry.cli.web import is_loopback
+    from web.cli import is_loopback
 
     assert is_loopback(host) is loopback
 

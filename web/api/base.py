@@ -11,12 +11,12 @@ from flask import Blueprint, Response, abort, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ValidationError
 
-from registry.accounts import Account
 from registry.declaration import french_error
 from registry.domain.caisses import Caisse
 from registry.roles import Role
 from web import caisses, store
 from web.access import still_acting
+from web.accounts import Account
 from web.i18n import lang
 from web.security import csrf
 

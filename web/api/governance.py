@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from registry.accounts import LOGIN, MIN_PASSWORD, AccountError
 from registry.errors import RegistryError
 from registry.governance.members import parse_roles
 from registry.governance.rules import Mode
 from registry.governance.views import member_view
 from registry.roles import Role
-from web import caisses, store
+from web import caisses, enrolment, store
 from web.access import account, actor
+from web.accounts import LOGIN, MIN_PASSWORD, AccountError
 from web.api.base import (
     ApiError,
     acting_caisse,
@@ -41,7 +41,6 @@ from web.api.models import (
     TrainingIn,
     VoteIn,
 )
-from web.members import ACCOUNT_PRIORITY
 from web.members import listing as member_listing
 from web.proposals import _amendments as amendments_of
 from web.proposals import _charter_changes as charter_changes_of
@@ -264,24 +263,24 @@ def list_members() -> Any:
     tag="membres",
 )
 def join() -> Any:
-    """A new member joins a wave; an account is opened for them when a login is given."""
+    """A new member joins a wave; an account is opened for them when a login is given, and
+    the two are stored together or not at all."""
     data = parse(MemberIn, body_json())
     registry = store.registry()
     roles = parse_roles(data.roles)
     caisse = acting_caisse().slug
     login = _checked_login(data.login, data.password)
-    member = registry.join_member(caisse, data.pseudonym, roles, data.wave, actor())
-    if login:
-        main_role = next(r for r in ACCOUNT_PRIORITY if r in roles)
-        store.accounts().create(
-            login,
-            data.password or "",
-            main_role,
-            member.pseudonym,
-            (),
-            member.pseudonym,
-            member.caisse,
-        )
+    member = enrolment.join_member(
+        registry,
+        store.accounts(),
+        caisse,
+        data.pseudonym,
+        roles,
+        data.wave,
+        actor(),
+        login,
+        data.password or "",
+    )
     return member_view(member)
 
 

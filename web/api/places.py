@@ -13,7 +13,7 @@ from registry.readmodels import listing
 from registry.readmodels.listing import PlaceFilter
 from registry.roles import Role
 from registry.views import place_view
-from web import caisses, store
+from web import caisses, enrolment, store
 from web.access import account, actor
 from web.api.base import (
     MESSAGES,
@@ -168,10 +168,11 @@ def place_history(siret: str) -> Any:
     tag="lieux",
 )
 def apply() -> Any:
-    """Apply; the account then speaks for the place."""
+    """Apply; the account then speaks for the place (both stored, or neither)."""
     declaration = parse(Declaration, body_json(), "invalid_declaration")
-    place = store.registry().apply(declaration, actor())
-    store.accounts().add_siret(account().login, place.siret)
+    place = enrolment.apply_place(
+        store.registry(), store.accounts(), declaration, account().login, actor()
+    )
     return place_view(place, detail=True)
 
 

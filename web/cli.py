@@ -1,19 +1,57 @@
-"""The `serve` command: the web interface on a production WSGI server (waitress);
-`account-add`, a web account for a person of a caisse (its first facilitator, for instance); and
-`account-password`, a temporary password for an account whose password was lost."""
+"""The installed `ssa-registry`: the registry's commands and the web's.
+
+`serve`, the web interface on a production WSGI server (waitress); `account-add`, a web account
+for a person of a caisse (its first facilitator, for instance); `account-password`, a temporary
+password for an account whose password was lost; and `demo`, the registry's demo history with
+one demo account per role.
+"""
 
 from __future__ import annotations
 
-import importlib
 import ipaddress
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
-from registry.accounts import ACCOUNT_ROLES, AccountError, Accounts
-from registry.cli.base import EXIT_REFUSED, Context, main, pass_ctx, refusals
+from registry import cli as registry_cli
+from registry.cli.base import EXIT_REFUSED, Context, pass_ctx, refusals
+from registry.cli.places import demo as registry_demo
 from registry.errors import RegistryError
 from registry.roles import Actor, Role
+from web.accounts import ACCOUNT_ROLES, AccountError, Accounts, StoreUnavailable
+from web.demo_accounts import create_demo_accounts
+
+main = click.Group(
+    name=registry_cli.main.name,
+    commands=dict(registry_cli.main.commands),
+    callback=registry_cli.main.callback,
+    params=list(registry_cli.main.params),
+    help=registry_cli.main.help,
+    context_settings=registry_cli.main.context_settings,
+)
+
+
+@contextmanager
+def account_refusals(ctx: Context) -> Iterator[None]:
+    """A refused account, or accounts that cannot be written: one line on stderr, exit 2."""
+    try:
+        yield
+    except (AccountError, StoreUnavailable) as exc:
+        click.echo(f"Erreur : {exc.message(ctx.lang)}", err=True)
+        sys.exit(EXIT_REFUSED)
+
+
+@contextmanager
+def open_accounts(ctx: Context) -> Iterator[Accounts]:
+    """The accounts of the configured store, for one command, closed after it."""
+    with account_refusals(ctx):
+        accounts = Accounts.for_settings(ctx.settings)
+        try:
+            yield accounts
+        finally:
+            accounts.close()
 
 
 def is_loopback(host: str) -> bool:
@@ -64,12 +102,11 @@ def serve(
     """
     from waitress import serve as waitress_serve  # type: ignore[import-untyped]
 
-    # The web package is typed apart from registry/: load it without mypy following it.
-    web = importlib.import_module("web")
-    store = importlib.import_module("web.store")
+    from web import create_app, store
 
     secure = (not is_loopback(host) or behind_proxy) if secure_cookies is None else secure_cookies
-    app = web.create_app({"REGISTRY_SETTINGS": ctx.settings, "SESSION_COOKIE_SECURE": secure})
+    with account_refusals(ctx):  # accounts that cannot be opened: one line, not a traceback
+        app = create_app({"REGISTRY_SETTINGS": ctx.settings, "SESSION_COOKIE_SECURE": secure})
     if not store.registry_of(app).is_initialised():
         store.close(app)
         raise RegistryError("store_missing", location=ctx.settings.location)
@@ -125,13 +162,8 @@ def account_add(
         slug = app.caisse(caisse).slug if caisse else app.caisses()[0].slug
     if role == str(Role.PLACE):
         slug = ""
-    try:
-        Accounts.for_settings(ctx.settings).create(
-            login, password, role, display_name, (), pseudonym, slug
-        )
-    except AccountError as exc:
-        click.echo(f"Erreur : {exc.message(ctx.lang)}", err=True)
-        sys.exit(EXIT_REFUSED)
+    with open_accounts(ctx) as accounts:
+        accounts.create(login, password, role, display_name, (), pseudonym, slug)
     where = f", caisse {slug}" if slug else ""
     click.echo(f"Compte créé : {login.strip().lower()} ({role}{where})")
     if role == str(Role.FACILITATOR):
@@ -152,7 +184,8 @@ def _enrol_facilitator(ctx: Context, caisse: str, login: str, pseudonym: str) ->
         try:
             app.join_member(caisse, pseudonym, [Role.FACILITATOR], 1, Actor.system())
         except RegistryError:
-            Accounts.for_settings(ctx.settings).delete(login)
+            with open_accounts(ctx) as accounts:
+                accounts.delete(login)
             raise
     click.echo(f"Membre inscrit : {pseudonym} (animateur, caisse {caisse})")
 
@@ -170,8 +203,7 @@ def account_password(ctx: Context, login: str) -> None:
     facilitation): printed once, to hand over in person; the account's API token is revoked.
     Refused for the account of a member who left.
     """
-    accounts = Accounts.for_settings(ctx.settings)
-    try:
+    with open_accounts(ctx) as accounts:
         account = accounts.get(login)
         if account is None:
             raise AccountError("unknown_account", login=login.strip().lower())
@@ -185,13 +217,26 @@ def account_password(ctx: Context, login: str) -> None:
             if member is not None and not member.active:
                 raise AccountError("member_left", login=account.login)
         temporary = accounts.reset_password(account.login)
-    except AccountError as exc:
-        click.echo(f"Erreur : {exc.message(ctx.lang)}", err=True)
-        sys.exit(EXIT_REFUSED)
     # Printed once and never written anywhere else.
     click.echo(f"Mot de passe provisoire de {account.login} : {temporary}")
     click.echo("Affiché une seule fois : à remettre en main propre. Jeton d'API révoqué.")
 
 
-if __name__ == "__main__":  # python -m registry.cli.web serve …
+@main.command()
+@pass_ctx
+@refusals
+def demo(ctx: Context) -> None:
+    """Crée le registre et y rejoue une histoire réaliste du Paris 14e (données de démonstration),
+    avec un compte de démonstration par rôle.
+
+    Init plus a realistic Paris 14e history: places, criteria versions, members, decisions,
+    and one demo account per role.
+    """
+    click.get_current_context().invoke(registry_demo)
+    with account_refusals(ctx):
+        created = create_demo_accounts(ctx.settings)
+    click.echo("  comptes de démonstration : " + ", ".join(a[0] for a in created))
+
+
+if __name__ == "__main__":  # python -m web.cli serve …
     main()
