@@ -17,7 +17,6 @@ from flask import Flask, abort, g, make_response, render_template, request, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from web.accounts import Account
 from registry.errors import RegistryError
 from registry.readmodels import listing
 from registry.roles import Role
