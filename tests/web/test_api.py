@@ -60,6 +60,25 @@ def test_the_event_log_is_paginated(client: FlaskClient) -> None:
     assert page["page"] == 2 and page["events"] and page["total"] > 50
 
 
+def test_the_event_log_reads_the_timeline_newest_first_and_searches_its_words(
+    client: FlaskClient,
+) -> None:
+    first = client.get("/api/events").get_json()
+    numbers = [e["number"] for e in first["events"]]
+    assert numbers == sorted(numbers, reverse=True) and numbers[0] == first["total"]
+    second = client.get("/api/events?page=2").get_json()
+    assert max(e["number"] for e in second["events"]) < min(numbers)
+    places = client.get("/api/events?category=lieux").get_json()
+    assert places["total"] and {e["category"] for e in places["events"]} == {"lieux"}
+    assert places["total"] < first["total"]
+    found = client.get("/api/events?q=Tombe-Issoire").get_json()
+    assert found["total"] and found["total"] < first["total"]
+    for words in ('"', "NEAR(", "a OR", "*", "-x"):
+        response = client.get("/api/events", query_string={"q": words})
+        assert response.status_code in (200, 400), words
+    assert client.get("/api/events?page=x").get_json()["code"] == "invalid_page"
+
+
 def test_writing_needs_a_token(client: FlaskClient) -> None:
     assert_error(client.post("/api/places", json=shop()), 401, "token_required")
     assert_error(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from flask import Response, after_this_request, current_app, request, url_for
+from flask import Response, after_this_request, request, url_for
 
 from registry.declaration import Declaration
 from registry.history import describe
@@ -340,29 +339,24 @@ def criteria_version(version: str) -> Any:
     tag="historique",
 )
 def events() -> Any:
-    """The event log by page."""
-    from web.event_log import entries
+    """The event log by page, read like the history page from the timeline and its full-text
+    index."""
+    from registry.readmodels import timeline
+    from web.events import page_of
 
-    found = entries()
-    caisse = _filter()
-    if caisse is not None:
-        found = [e for e in found if e["caisse"] in ("", caisse)]
-    category = request.args.get("category")
-    if category:
-        found = [e for e in found if e["category"] == category]
-    words = request.args.get("q", "").strip().casefold()
-    if words:
-        found = [e for e in found if words in e["haystack"]]
-    found = list(reversed(found))
-    size = current_app.config["PAGE_SIZE"]
-    pages = max(1, math.ceil(len(found) / size))
     try:
-        page = min(max(1, int(request.args.get("page", "1"))), pages)
+        number = int(request.args.get("page", "1"))
     except ValueError:
         raise ApiError(400, "invalid_page", "Numéro de page invalide.") from None
+    filters = timeline.Filters(
+        caisse=_filter(),
+        category=request.args.get("category") or None,
+        words=request.args.get("q", "").strip(),
+    )
+    found = page_of(filters, number)
     return {
-        "total": len(found),
-        "page": page,
-        "pages": pages,
-        "events": found[(page - 1) * size : page * size],
+        "total": found.total,
+        "page": found.page,
+        "pages": found.pages,
+        "events": found.events,
     }
