@@ -1,6 +1,6 @@
 """The registry's benchmark: python -m bench.bench_registry [--places N] [--events M] [--json].
 
-The same as `ssa-registry bench`; see registry/benchmark.py for what each figure measures.
+The same as `ssa-registry bench`; see bench/registry.py for what each figure measures.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from registry.benchmark import check_size, print_table, run
+from bench.registry import check_size, print_table, run
 
 
 def main() -> None:
