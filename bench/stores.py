@@ -63,12 +63,12 @@ def throwaway_database(server_url: str) -> Iterator[str]:
     try:
         admin = psycopg.connect(_conninfo(server_url), autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
-        raise RegistryError("bench_database", location=location, details=str(exc)) from exc
+        raise RegistryError("bench_database", location=location, details=_line(exc)) from exc
     try:
         with admin:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg.Error as exc:
-        raise RegistryError("bench_database", location=location, details=str(exc)) from exc
+        raise RegistryError("bench_database", location=location, details=_line(exc)) from exc
     try:
         yield _with_database(server_url, name)
     finally:
@@ -76,6 +76,11 @@ def throwaway_database(server_url: str) -> Iterator[str]:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+def _line(exc: Exception) -> str:
+    """libpq's message, which may span lines, on one line."""
+    return " ".join(str(exc).split()).rstrip(".")
 
 
 def _conninfo(url: str) -> str:
