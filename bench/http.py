@@ -117,8 +117,8 @@ class PageFigure:
             "path": self.path,
             "requests": self.requests,
             "seconds": round(self.seconds, 3),
-            "requests_per_s": round(self.per_second, 2),
-            "ratio": round(self.ratio, 3),
+            "requests_per_s": _significant(self.per_second),
+            "ratio": _significant(self.ratio),
             "p50_ms": round(self.percentile_ms(50), 2),
             "p99_ms": round(self.percentile_ms(99), 2),
             "non_2xx": self.non_2xx,
@@ -360,7 +360,7 @@ def _started(process: subprocess.Popen[bytes], port: int) -> bool:
         try:
             _get(port, "/healthz")
             return True
-        except OSError:
+        except (OSError, HTTPException):
             time.sleep(0.1)
     raise RuntimeError(f"the server gave no answer in {START_TIMEOUT:.0f} s")
 
@@ -407,7 +407,7 @@ def print_report(report: Report) -> None:
         p99 = page.percentile_ms(99)
         flag = "  ÉCHEC" if page.failed else ""
         print(
-            f"{page.name:<18} {page.per_second:>9.1f} {page.ratio:>7.3f} {ratio_ok:<7} "
+            f"{page.name:<18} {_short(page.per_second):>9} {_short(page.ratio):>7} {ratio_ok:<7} "
             f"{page.percentile_ms(50):>9.1f} {p99:>9.1f} {_verdict(p99 < TARGET_P99_MS):<7} "
             f"{page.non_2xx:>8}  {page.path}{flag}"
         )
@@ -416,6 +416,16 @@ def print_report(report: Report) -> None:
         f"mémoire résidente du serveur : {report.rss_mb:.0f} Mo, au plus haut "
         f"{report.peak_rss_mb:.0f} Mo (objectif < {TARGET_RSS_MB:.0f} Mo : {memory})"
     )
+
+
+def _significant(value: float) -> float:
+    """Four significant digits: a ratio of 0.00005 stays readable."""
+    return float(f"{value:.4g}")
+
+
+def _short(value: float) -> str:
+    """A figure for the table: one decimal from 10 up, three significant digits below."""
+    return f"{value:.1f}" if value >= 10 else f"{value:#.3g}"
 
 
 def _verdict(met: bool) -> str:
