@@ -47,16 +47,17 @@ events_option = click.option(
 
 def checkout() -> Path | None:
     """The source checkout the registry is installed from in editable mode, if it is."""
-    # Several records may be found (a checkout's own *.egg-info when it is on sys.path):
-    # only an installer's record says where the installation came from.
+    # The first installed distribution decides; a checkout's own *.egg-info, found when the
+    # checkout is on sys.path, was not installed by an installer and says nothing.
     for distribution in metadata.distributions(name=DISTRIBUTION):
-        record = distribution.read_text("direct_url.json")
-        if not record:
+        if distribution.read_text("INSTALLER") is None:
             continue
-        origin = json.loads(record)
+        record = distribution.read_text("direct_url.json")
+        origin = json.loads(record) if record else {}
         url = urlparse(str(origin.get("url", "")))
         if origin.get("dir_info", {}).get("editable") and url.scheme == "file":
             return Path(unquote(url.path))
+        return None
     return None
 
 
