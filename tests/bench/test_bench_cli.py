@@ -147,3 +147,39 @@ def test_a_synthetic_store_whose_writing_fails_is_removed_whole(
     result = runner.invoke(main, ["synthetic", "--places", "10", "--events", "400"], env=env)
     assert isinstance(result.exception, OSError)
     assert not list(data.glob("events.sqlite3*")) and not (data / "views.sqlite3").exists()
+
+
+class Record:
+    """An installed distribution's metadata files, as importlib.metadata reads them."""
+
+    def __init__(self, **files: str) -> None:
+        self.files = files
+
+    def read_text(self, name: str) -> str | None:
+        return self.files.get(name.replace(".", "_"))
+
+
+EDITABLE = Record(
+    INSTALLER="pip", direct_url_json='{"url": "file:///src/ssa", "dir_info": {"editable": true}}'
+)
+WHEEL = Record(INSTALLER="pip", direct_url_json='{"url": "file:///w/ssa.whl", "archive_info": {}}')
+FROM_INDEX = Record(INSTALLER="pip")
+SOURCE_TREE = Record()  # a checkout's own *.egg-info on sys.path
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        ([EDITABLE], Path("/src/ssa")),
+        ([SOURCE_TREE, EDITABLE], Path("/src/ssa")),
+        ([WHEEL, EDITABLE], None),
+        ([FROM_INDEX, EDITABLE], None),
+        ([SOURCE_TREE], None),
+        ([], None),
+    ],
+)
+def test_the_first_installed_distribution_decides_where_the_checkout_is(
+    monkeypatch: pytest.MonkeyPatch, found: list[Record], expected: Path | None
+) -> None:
+    monkeypatch.setattr(bench_cli.metadata, "distributions", lambda name: iter(found))
+    assert bench_cli.checkout() == expected
