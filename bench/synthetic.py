@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import get_topic
 from stdnum import luhn
 
@@ -45,6 +46,8 @@ SYSTEM = Actor.system()
 Progress = Callable[[int, int], None]
 CHOICES = (Choice.FOR, Choice.FOR, Choice.AGAINST, Choice.ABSTAIN)
 MARKER = "\x00evaluation\x00"
+BATCH = 20_000
+POSTGRES_BATCH = 1_000
 
 
 @dataclass(frozen=True)
@@ -362,7 +365,7 @@ class History:
     def _flush(self) -> None:
         events = sorted(self.pending, key=lambda e: e.timestamp)
         self.pending = []
-        for chunk in _chunks(events, 20_000):
+        for chunk in _chunks(events, self._batch()):
             self.app.recorder.insert_events([self._stored(e) for e in chunk])
             for e in chunk:
                 name = type(e).__name__
@@ -370,6 +373,13 @@ class History:
             self.written += len(chunk)
             if self.progress is not None:
                 self.progress(self.written, self.plan.events)
+
+    def _batch(self) -> int:
+        """Events per insert: fewer on PostgreSQL, where psycopg's pipeline can hang on a
+        very large one (the server waiting in ClientRead, psycopg/psycopg#685)."""
+        if isinstance(self.app.recorder, PostgresApplicationRecorder):
+            return POSTGRES_BATCH
+        return BATCH
 
     def _stored(self, event: Any) -> StoredEvent:
         """The stored event, byte for byte as the mapper makes it; evaluations encoded once."""
