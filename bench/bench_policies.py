@@ -14,9 +14,7 @@ from typing import Any
 from stdnum import luhn
 
 from policies.criteria import CriteriaVersion
-from policies.engine import check_version, get_policy, prepare
-from policies.seed import SEED_VERSIONS
-from registry.declaration import (
+from policies.declaration import (
     Declaration,
     Label,
     LegalForm,
@@ -25,6 +23,8 @@ from registry.declaration import (
     ProductCategory,
     Weekday,
 )
+from policies.engine import check_version, get_policy, prepare
+from policies.seed import SEED_VERSIONS
 
 COUNT = 10_000
 TARGET_SECONDS = 1.0

@@ -195,7 +195,7 @@ def _commands(settings: Settings, places: int) -> Figure:
     pay for both).
     """
     from bench.synthetic import MONTHS, START, siret, templates
-    from registry.declaration import parse_declaration
+    from policies.declaration import parse_declaration
     from registry.roles import Actor, Role
 
     count = min(max(places // 10, 50), 1000)  # enough that a slow fsync here and there averages out

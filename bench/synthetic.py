@@ -22,10 +22,10 @@ from eventsourcing.utils import get_topic
 from stdnum import luhn
 
 from policies.criteria import CriteriaVersion, in_force
+from policies.declaration import Declaration, parse_declaration
 from policies.engine import Verdict, check_version, prepare
 from policies.seed import SEED_VERSIONS
 from registry.application import Registry
-from registry.declaration import Declaration, parse_declaration
 from registry.demo_places import all_declarations
 from registry.domain.caisses import DEFAULT_CAISSE, Caisse
 from registry.domain.criteria_sets import CriteriaSet

@@ -8,7 +8,7 @@ from datetime import date, time
 from pydantic import Field
 
 from policies.base import Finding, Outcome, Params, Policy, missing_facts
-from registry.declaration import Declaration, PaymentMeans, Weekday
+from policies.declaration import Declaration, PaymentMeans, Weekday
 
 DAYS = tuple(Weekday)
 WEEKEND = {Weekday.SAMEDI, Weekday.DIMANCHE}

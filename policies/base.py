@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -14,7 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from registry.declaration import Declaration, field_label
+from policies.declaration import Declaration, field_label
+
+PACKAGE = __name__.partition(".")[0]
 
 
 class Outcome(StrEnum):
@@ -91,7 +95,7 @@ class Policy:
 
     @property
     def fingerprint(self) -> str:
-        """SHA-256 of the policy module's source, which must never change once published."""
+        """SHA-256 of its source and of the policies modules it imports: never to change."""
         return fingerprint_module(self.module)
 
     def parse_params(self, raw: Mapping[str, Any]) -> Params:
@@ -105,9 +109,50 @@ class Policy:
 
 @cache
 def fingerprint_module(module: ModuleType) -> str:
-    """SHA-256 of a module's source with normalised line endings, read once per process.
+    """SHA-256 of a module's source and of every policies module it imports, directly or not.
 
-    Read once, so the fingerprint is that of the code that is running, not of a file edited since.
+    A policy's result depends on the declaration model it reads and on the helpers it calls as
+    much as on its own code, so the fingerprint covers them all. Each source is read once per
+    process, so the fingerprint is that of the code that is running, not of a file edited since.
     """
-    source = inspect.getsource(module).replace("\r\n", "\n")
-    return "sha256:" + hashlib.sha256(source.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(module_source(module).encode("utf-8"))
+    for name in sorted(imported_policies_modules(module)):
+        dependency = module_source(importlib.import_module(name))
+        digest.update(f"\0{name}\0{dependency}".encode())
+    return "sha256:" + digest.hexdigest()
+
+
+@cache
+def module_source(module: ModuleType) -> str:
+    """A module's source with normalised line endings, read once per process."""
+    return inspect.getsource(module).replace("\r\n", "\n")
+
+
+def imported_policies_modules(module: ModuleType) -> frozenset[str]:
+    """The names of the policies modules a module imports, directly or through one another."""
+    found: set[str] = set()
+    pending = [module]
+    while pending:
+        for name in _policies_imports(pending.pop()):
+            if name not in found and name != module.__name__:
+                found.add(name)
+                pending.append(importlib.import_module(name))
+    return frozenset(found)
+
+
+def _policies_imports(module: ModuleType) -> set[str]:
+    """The policies modules named by a module's import statements."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(module_source(module))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+            # `from policies import base` names a module too.
+            imported = vars(importlib.import_module(node.module))
+            names.update(
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if isinstance(imported.get(alias.name), ModuleType)
+            )
+    return {name for name in names if name.startswith(f"{PACKAGE}.")}

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from policies.base import Finding, Outcome, Params, Policy, missing_facts
-from registry.declaration import Declaration, PlaceKind, ProductCategory
+from policies.declaration import Declaration, PlaceKind, ProductCategory
 
 NAMES: dict[ProductCategory, tuple[str, str]] = {
     ProductCategory.FRUITS_LEGUMES: ("fruits et légumes", "fruit and vegetables"),

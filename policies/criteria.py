@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from registry.errors import RegistryError
+from policies.declaration import describe_errors
+from policies.errors import CodedError
 
 
 class Frozen(BaseModel):
@@ -86,13 +87,11 @@ class CriteriaVersion(Frozen):
 
 
 def parse_criteria_version(data: Any) -> CriteriaVersion:
-    """Validate raw data into a CriteriaVersion, or raise a RegistryError."""
-    from registry.declaration import describe_errors
-
+    """Validate raw data into a CriteriaVersion, or raise a CodedError."""
     try:
         return CriteriaVersion.model_validate(data)
     except ValidationError as exc:
-        raise RegistryError("invalid_criteria", details=describe_errors(exc)) from None
+        raise CodedError("invalid_criteria", details=describe_errors(exc)) from None
 
 
 def in_force(versions: list[CriteriaVersion], on: date) -> CriteriaVersion | None:

@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import Field
 
 from policies.base import Finding, Outcome, Params, Policy, missing_facts
-from registry.declaration import Declaration, LegalForm
+from policies.declaration import Declaration, LegalForm
 
 NOT_INDEPENDENT = {LegalForm.FRANCHISE, LegalForm.CHAINE}
 SOCIAL_FORMS = {LegalForm.COOPERATIVE, LegalForm.ASSOCIATION}

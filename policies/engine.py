@@ -13,8 +13,9 @@ from pydantic_core import to_jsonable_python
 from policies.base import Finding, Outcome, Params, Policy
 from policies.catalogue import CATALOGUE
 from policies.criteria import CriteriaVersion, CriterionSpec
-from registry.declaration import Declaration, describe_errors
-from registry.errors import RegistryError
+from policies.declaration import Declaration, describe_errors
+from policies.errors import CodedError
+from policies.fingerprints import succeeded_by
 
 
 class Verdict(StrEnum):
@@ -59,13 +60,11 @@ class Evaluation(BaseModel):
 
 
 def get_policy(ref: str) -> Policy:
-    """The policy for 'name@version', or a RegistryError listing what exists."""
+    """The policy for 'name@version', or a CodedError listing what exists."""
     try:
         return CATALOGUE[ref]
     except KeyError:
-        raise RegistryError(
-            "unknown_policy", policy=ref, known=", ".join(sorted(CATALOGUE))
-        ) from None
+        raise CodedError("unknown_policy", policy=ref, known=", ".join(sorted(CATALOGUE))) from None
 
 
 def check_version(version: CriteriaVersion) -> CriteriaVersion:
@@ -76,16 +75,20 @@ def check_version(version: CriteriaVersion) -> CriteriaVersion:
         try:
             policy.parse_params(spec.params)
         except ValidationError as exc:
-            raise RegistryError(
+            raise CodedError(
                 "invalid_parameters",
                 policy=f"{spec.key} ({spec.policy})",
                 details=describe_errors(exc),
             ) from None
         fingerprints[spec.policy] = policy.fingerprint
-    stale = {ref: fp for ref, fp in version.fingerprints.items() if fingerprints.get(ref) != fp}
+    stale = {
+        ref: fp
+        for ref, fp in version.fingerprints.items()
+        if not succeeded_by(ref, fp, fingerprints.get(ref, ""))
+    }
     if version.fingerprints and stale:
         ref = next(iter(stale))
-        raise RegistryError(
+        raise CodedError(
             "policy_changed", policy=ref, expected=stale[ref], actual=fingerprints.get(ref, "—")
         )
     return version.model_copy(update={"fingerprints": fingerprints})
@@ -95,8 +98,8 @@ def verify_fingerprints(version: CriteriaVersion) -> None:
     """Refuse to run a published version whose policies' code has changed since."""
     for ref, expected in version.fingerprints.items():
         actual = get_policy(ref).fingerprint
-        if actual != expected:
-            raise RegistryError("policy_changed", policy=ref, expected=expected, actual=actual)
+        if not succeeded_by(ref, expected, actual):
+            raise CodedError("policy_changed", policy=ref, expected=expected, actual=actual)
 
 
 @dataclass(frozen=True, slots=True)

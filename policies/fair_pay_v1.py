@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from policies.base import Finding, Outcome, Params, Policy, missing_facts
-from registry.declaration import Declaration, PlaceKind
+from policies.declaration import Declaration, PlaceKind
 
 Commitment = Literal[
     "fair_prices_to_producers", "multi_year_contracts", "living_wage", "permanent_contracts"

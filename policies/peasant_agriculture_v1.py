@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import Field, model_validator
 
 from policies.base import Finding, Outcome, Params, Policy, missing_facts
-from registry.declaration import Declaration, Label, PlaceKind
+from policies.declaration import Declaration, Label, PlaceKind
 
 PEASANT_LABELS = {Label.AB, Label.NATURE_ET_PROGRES, Label.DEMETER, Label.EN_CONVERSION}
 

@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 from pyproj import Geod
 
 from policies.base import Finding, Outcome, Params, Policy, missing_facts
-from registry.declaration import Coordinates, Declaration, PlaceKind
+from policies.declaration import Coordinates, Declaration, PlaceKind
 
 Postcode = Annotated[str, Field(pattern=r"^\d{5}$")]
 Lon = Annotated[float, Field(ge=-180, le=180)]

@@ -13,9 +13,9 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from policies.criteria import CriteriaVersion, Decision
+from policies.declaration import Declaration, normalise_siret
 from policies.engine import Evaluation, Prepared, Verdict, check_version, evaluate, prepare
 from registry.clock import local_date, now
-from registry.declaration import Declaration, normalise_siret
 from registry.domain.caisses import Caisse
 from registry.domain.criteria_sets import CriteriaSet
 from registry.domain.places import Place, Status

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from policies.declaration import Declaration
 from policies.engine import evaluate
 from registry.application import Registry
-from registry.declaration import Declaration
 from registry.domain.places import Place
 from registry.errors import RegistryError
 

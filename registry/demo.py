@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from policies.declaration import parse_declaration
 from registry.application import Registry
 from registry.bootstrap import initialise
 from registry.clock import PARIS
 from registry.config import Settings
-from registry.declaration import parse_declaration
 from registry.demo_places import all_declarations
 from registry.roles import Actor, Role
 

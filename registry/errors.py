@@ -1,21 +1,11 @@
-"""Domain errors with a stable code and a message in French and English."""
+"""The registry's refusals: a stable code and a message in French and English."""
 
 from __future__ import annotations
 
-from typing import Any
+from policies.errors import CodedError, add_catalogue
 
 # code -> (French, English). Placeholders are filled from the error's params.
 MESSAGES: dict[str, tuple[str, str]] = {
-    "invalid_declaration": (
-        "Déclaration invalide : {details}",
-        "Invalid declaration: {details}",
-    ),
-    "margin_not_collected": (
-        "Le champ « {field} » est refusé : la marge n'est pas un critère de "
-        "conventionnement et n'est pas collectée.",
-        "Field '{field}' is refused: margin is not a conventionnement criterion "
-        "and is not collected.",
-    ),
     "invalid_json": (
         "Le fichier {path} n'est pas du JSON valide : {details}",
         "File {path} is not valid JSON: {details}",
@@ -23,10 +13,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file_not_found": (
         "Fichier introuvable : {path}",
         "File not found: {path}",
-    ),
-    "invalid_siret": (
-        "SIRET invalide : « {siret} » ({details}).",
-        "Invalid SIRET: '{siret}' ({details}).",
     ),
     "unknown_caisse": (
         "Caisse inconnue : « {caisse} ». Caisses existantes : {known}.",
@@ -91,25 +77,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Aucune version de critères n'est en vigueur le {date} pour la caisse « {caisse} ».",
         "No criteria version is in force on {date} for caisse '{caisse}'.",
     ),
-    "invalid_criteria": (
-        "Version de critères invalide : {details}",
-        "Invalid criteria version: {details}",
-    ),
-    "unknown_policy": (
-        "Politique inconnue : « {policy} ». Politiques disponibles : {known}.",
-        "Unknown policy: '{policy}'. Available policies: {known}.",
-    ),
-    "policy_changed": (
-        "Le code de la politique {policy} a changé depuis sa publication "
-        "(empreinte {expected}, trouvée {actual}) : l'historique ne peut pas être rejoué "
-        "avec ce code.",
-        "The code of policy {policy} changed since it was published "
-        "(fingerprint {expected}, found {actual}): history cannot be replayed with it.",
-    ),
-    "invalid_parameters": (
-        "Paramètres invalides pour {policy} : {details}",
-        "Invalid parameters for {policy}: {details}",
-    ),
     "invalid_date": (
         "Date invalide : « {value} ». Format attendu : AAAA-MM-JJ ou AAAA-MM-JJTHH:MM.",
         "Invalid date: '{value}'. Expected YYYY-MM-DD or YYYY-MM-DDTHH:MM.",
@@ -117,22 +84,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class RegistryError(Exception):
-    """A refused request: a stable code, parameters, and messages in French and English."""
+add_catalogue(MESSAGES)
 
-    def __init__(self, code: str, **params: Any) -> None:
-        if code not in MESSAGES:
-            raise KeyError(f"unknown error code {code!r}")
-        self.code = code
-        self.params = params
-        super().__init__(self.message("fr"))
-
-    def message(self, lang: str = "fr") -> str:
-        """The message in the given language (French unless 'en')."""
-        fr, en = MESSAGES[self.code]
-        template = en if lang.startswith("en") else fr
-        return template.format(**self.params)
-
-    def as_dict(self, lang: str = "fr") -> dict[str, Any]:
-        """A JSON-ready form: code, message and params."""
-        return {"code": self.code, "message": self.message(lang), "params": self.params}
+# Policies raise the same class with their own codes (policies.errors): a caller that catches
+# RegistryError catches a policy's refusal too, and the policies import nothing of the registry.
+RegistryError = CodedError

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from policies.criteria import CriteriaVersion
+from policies.declaration import field_label
 from registry.clock import paris
-from registry.declaration import field_label
 from registry.domain.places import STATUS_LABELS, Place
 
 

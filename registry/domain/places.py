@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from registry.declaration import Declaration
+from policies.declaration import Declaration
 from registry.errors import RegistryError
 from registry.ids import place_id
 from registry.roles import Actor

@@ -127,7 +127,7 @@ class CharterTerms(BaseModel):
 
 def parse_charter(data: Any) -> CharterTerms:
     """Validate raw data into charter terms, or raise a RegistryError."""
-    from registry.declaration import describe_errors
+    from policies.declaration import describe_errors
 
     try:
         return CharterTerms.model_validate(data)

@@ -24,9 +24,9 @@ from pydantic import ModelWrapValidatorHandler, field_validator, model_validator
 
 from policies.base import Outcome
 from policies.criteria import CriteriaVersion, parse_criteria_version
+from policies.declaration import Declaration
 from policies.engine import Judgement, Prepared, Verdict, check_version, prepare
 from registry.clock import local_date, paris
-from registry.declaration import Declaration
 from registry.domain.places import Status
 from registry.errors import RegistryError
 from registry.readmodels.queries import count_as_of, criteria_as_of, local, places_as_of, rows

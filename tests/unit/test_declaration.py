@@ -9,7 +9,7 @@ from typing import Any, get_args
 import pytest
 from pydantic import BaseModel
 
-from registry.declaration import Declaration, PlaceKind, _is_margin_key, parse_declaration
+from policies.declaration import Declaration, PlaceKind, _is_margin_key, parse_declaration
 from registry.errors import RegistryError
 from tests.helpers import producer, shop
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from policies.base import Finding
+from policies.declaration import Declaration, parse_declaration
 from policies.engine import get_policy
-from registry.declaration import Declaration, parse_declaration
 
 CASES = Path(__file__).parent / "cases"
 BASE: dict[str, Any] = json.loads((CASES / "base_declaration.json").read_text(encoding="utf-8"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import sys
 from pathlib import Path
@@ -46,16 +45,7 @@ def test_every_parameter_of_every_policy_is_documented_in_french(policy: Policy)
 
 
 @pytest.mark.parametrize("policy", POLICIES, ids=by_ref)
-def test_a_fingerprint_is_the_sha256_of_the_module_source_and_stays_the_same(
-    policy: Policy,
-) -> None:
-    source = Path(policy.module.__file__ or "").read_text(encoding="utf-8")
-    expected = "sha256:" + hashlib.sha256(source.encode("utf-8")).hexdigest()
-    assert policy.fingerprint == expected == policy.fingerprint
-
-
-@pytest.mark.parametrize("policy", POLICIES, ids=by_ref)
-def test_a_fingerprint_changes_when_the_module_source_changes(
+def test_a_fingerprint_stays_the_same_for_the_same_source_and_changes_when_it_changes(
     policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = Path(policy.module.__file__ or "").read_text(encoding="utf-8")

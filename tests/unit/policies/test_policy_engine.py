@@ -9,8 +9,8 @@ import pytest
 from policies.base import Outcome
 from policies.criteria import CriteriaVersion, CriterionSpec
 from policies.engine import CriterionResult, Verdict, check_version, combine, evaluate
+from policies.errors import CodedError
 from policies.seed import SEED_VERSIONS
-from registry.errors import RegistryError
 
 from .policy_support import ON, declaration
 
@@ -48,7 +48,7 @@ def result(
 
 def test_a_version_naming_an_unknown_policy_is_refused() -> None:
     unknown = version(CriterionSpec(key="bio", policy="organic_label@1"))
-    with pytest.raises(RegistryError) as refused:
+    with pytest.raises(CodedError) as refused:
         check_version(unknown)
     assert refused.value.code == "unknown_policy"
     assert "proximity@1" in refused.value.message("fr")
@@ -78,7 +78,7 @@ def test_a_version_naming_an_unknown_policy_is_refused() -> None:
 def test_a_version_with_parameters_out_of_range_is_refused(
     policy: str, params: dict[str, Any]
 ) -> None:
-    with pytest.raises(RegistryError) as refused:
+    with pytest.raises(CodedError) as refused:
         check_version(version(CriterionSpec(key="critere", policy=policy, params=params)))
     assert refused.value.code == "invalid_parameters"
 
@@ -93,7 +93,7 @@ def test_a_version_whose_policy_code_changed_since_publication_is_refused() -> N
     stale = check_version(V2024).model_copy(
         update={"fingerprints": {"proximity@1": "sha256:" + "0" * 64}}
     )
-    with pytest.raises(RegistryError) as refused:
+    with pytest.raises(CodedError) as refused:
         evaluate(declaration(), stale, ON)
     assert refused.value.code == "policy_changed"
 

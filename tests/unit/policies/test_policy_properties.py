@@ -11,10 +11,10 @@ from pyproj import Geod
 
 from bench.bench_policies import raw_declaration
 from policies.base import Finding, Outcome
+from policies.declaration import parse_declaration
 from policies.engine import check_version, evaluate
+from policies.errors import CodedError
 from policies.seed import PARIS_14E_AREA, SEED_VERSIONS
-from registry.declaration import parse_declaration
-from registry.errors import RegistryError
 
 from .policy_support import ON, declaration, merged, run
 
@@ -139,7 +139,7 @@ def test_a_declaration_carrying_any_margin_is_refused_and_the_clean_one_is_uncha
 ) -> None:
     before = [evaluate(parse_declaration(raw), version, ON) for version in VERSIONS]
     with_margin = merged(raw, {where: {key: value}} if where else {key: value})
-    with pytest.raises(RegistryError) as refused:
+    with pytest.raises(CodedError) as refused:
         parse_declaration(with_margin)
     assert refused.value.code == "margin_not_collected"
     assert str(refused.value.params["field"]).endswith(key)

@@ -8,8 +8,8 @@ import pytest
 
 from policies.criteria import CriteriaVersion, Decision
 from policies.engine import Verdict, check_version, evaluate
+from policies.errors import CodedError
 from policies.seed import SEED_VERSIONS, first_version
-from registry.errors import RegistryError
 
 from .policy_support import ON, declaration
 
@@ -73,6 +73,6 @@ def test_the_first_version_can_found_another_caisse() -> None:
 
 
 def test_the_first_version_refuses_a_caisse_slug_that_is_not_one() -> None:
-    with pytest.raises(RegistryError) as refused:
+    with pytest.raises(CodedError) as refused:
         first_version("Paris 18e")
     assert refused.value.code == "invalid_criteria"
