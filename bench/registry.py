@@ -113,6 +113,10 @@ def _child(kind: str, settings: Settings, total: int, progress: Progress | None)
         watcher.start()
     try:
         out, _ = process.communicate()
+    except BaseException:  # interrupted: the child goes too, before its store is removed
+        process.kill()
+        process.wait()
+        raise
     finally:
         watch.set()
         if watcher.is_alive():

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from types import ModuleType
+from types import FrameType, ModuleType
 from urllib.parse import unquote, urlparse
 
 import click
@@ -75,6 +78,21 @@ def load(name: str) -> ModuleType:
         raise RegistryError("bench_unavailable") from exc
 
 
+@contextmanager
+def terminable() -> Iterator[None]:
+    """SIGTERM ends the command as Ctrl-C does, so that what it made is removed on the way out
+    (a throw-away database, a temporary folder, the serving child, a half-written store)."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @main.command()
 @places_option
 @events_option
@@ -100,7 +118,7 @@ def bench(ctx: Context, places: int, events: int, over_http: bool, as_json: bool
     if over_http:
         http = load("http")
         http.check_size(places, events)
-        with progress_bar("Mesures HTTP", quiet=as_json) as progress:
+        with terminable(), progress_bar("Mesures HTTP", quiet=as_json) as progress:
             report = http.run(places, events, progress, base=ctx.settings)
         if as_json:
             emit_json(report.as_dict())
@@ -112,7 +130,7 @@ def bench(ctx: Context, places: int, events: int, over_http: bool, as_json: bool
         return
     measures = load("registry")
     measures.check_size(places, events)
-    with progress_bar("Mesures") as progress:
+    with terminable(), progress_bar("Mesures") as progress:
         figures = measures.run(places, events, progress, base=ctx.settings)
     if as_json:
         emit_json([f.as_dict() for f in figures])
@@ -141,7 +159,7 @@ def synthetic(ctx: Context, places: int, events: int) -> None:
     # A SQLite store this command creates is removed whole if writing it fails.
     created = not settings.database_url and not settings.events_path.exists()
     try:
-        with ctx.registry(must_exist=False) as app:
+        with terminable(), ctx.registry(must_exist=False) as app:
             if app.is_initialised():
                 raise RegistryError("store_exists", location=settings.location)
             with progress_bar("Histoire synthétique") as progress:

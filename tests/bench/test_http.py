@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -142,3 +146,39 @@ def test_bench_http_prints_one_json_document(
     assert [p["name"] for p in figures["pages"]] == PAGES
     assert figures["store"] == "sqlite" and figures["server"]["rss_mb"] > 0
     assert not (tmp_path / "unused").exists()
+
+
+def test_a_terminated_http_bench_stops_its_server_and_drops_its_database(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("ssa-registry")
+    env = {"LANG": "fr_FR.UTF-8", "SSA_REGISTRY_DATABASE_URL": PG_ADMIN_URL}
+    args = [str(script), "bench", "--http", "--places", "50", "--events", "2000"]
+    bench = subprocess.Popen(args, cwd=tmp_path, env=env, stderr=subprocess.DEVNULL)
+    pattern = f"{PREFIX}{bench.pid}_%"
+    try:
+        server = None
+        deadline = time.monotonic() + 120
+        while server is None and time.monotonic() < deadline and bench.poll() is None:
+            children = Path(f"/proc/{bench.pid}/task/{bench.pid}/children").read_text().split()
+            for pid in children:
+                if "serve" in Path(f"/proc/{pid}/cmdline").read_text():
+                    server = int(pid)
+            time.sleep(0.2)
+        assert server is not None, "the benchmark started its server"
+        assert databases(pattern), "the benchmark created its database"
+        bench.send_signal(signal.SIGTERM)
+        assert bench.wait(timeout=60) == 128 + signal.SIGTERM
+    finally:
+        if bench.poll() is None:
+            bench.kill()
+            bench.wait()
+    assert (
+        not Path(f"/proc/{server}").exists()
+        or "zombie" in Path(f"/proc/{server}/status").read_text()
+    )
+    assert databases(pattern) == []
+
+
+def databases(pattern: str) -> list[str]:
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        rows = admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [pattern])
+        return [r[0] for r in rows.fetchall()]
