@@ -23,6 +23,7 @@ from registry.errors import RegistryError
 from registry.governance import Governance
 from registry.ids import caisse_id, criteria_set_id, place_id
 from registry.roles import Actor
+from registry.services.rights import check_actor
 
 
 class Registry(Governance, Application[UUID]):
@@ -136,13 +137,21 @@ class Registry(Governance, Application[UUID]):
         self, version: CriteriaVersion, decision: str, by: Actor, at: datetime | None = None
     ) -> list[str]:
         """Publish a new version; re-evaluate places at once if it is already in force."""
+        criteria, places = self.published(version, decision, by, at)
+        self.save(criteria, *places)
+        return [p.siret for p in places]
+
+    def published(
+        self, version: CriteriaVersion, decision: str, by: Actor, at: datetime | None = None
+    ) -> tuple[CriteriaSet, list[Place]]:
+        """A version published and, if already in force, the places it re-evaluates: changed in
+        memory, for the caller to save together."""
         checked = check_version(version)
         criteria = self.criteria_set(checked.caisse)
         criteria.publish(checked, decision, by, at)
-        self.save(criteria)
-        if checked.effective_from <= local_date(at or now()):
-            return self.reevaluate(checked.caisse, by, at)
-        return []
+        if checked.effective_from > local_date(at or now()):
+            return criteria, []
+        return criteria, self.reevaluated(checked.caisse, by, at, criteria)
 
     # Places -----------------------------------------------------------------
 
@@ -196,7 +205,22 @@ class Registry(Governance, Application[UUID]):
         at: datetime | None = None,
     ) -> Place:
         """Approve, refuse, suspend, withdraw approval of or renew a place, citing a decision."""
+        place = self.decided(siret, action, reason, decision, by, at)
+        self.save(place)
+        return place
+
+    def decided(
+        self,
+        siret: str,
+        action: str,
+        reason: str,
+        decision: str,
+        by: Actor,
+        at: datetime | None = None,
+    ) -> Place:
+        """A place with a decision applied in memory, for the caller to save."""
         place = self.place(siret)
+        check_actor(self, place.caisse, by)
         if action in ("approve", "renew"):
             evaluation = place.evaluation or {}
             version = str(evaluation.get("criteria_version", "")) or "—"
@@ -208,7 +232,6 @@ class Registry(Governance, Application[UUID]):
             raise RegistryError(
                 "illegal_transition", action=action, name=place.name, status=place.status
             )
-        self.save(place)
         return place
 
     def place(self, siret: str) -> Place:
@@ -251,8 +274,28 @@ class Registry(Governance, Application[UUID]):
 
     def reevaluate(self, caisse: str, by: Actor, at: datetime | None = None) -> list[str]:
         """Re-evaluate the places whose evaluation predates the version in force; their SIRETs."""
+        changed = self.reevaluated(caisse, by, at)
+        for place in changed:
+            self.save(place)
+        return [p.siret for p in changed]
+
+    def reevaluated(
+        self,
+        caisse: str,
+        by: Actor,
+        at: datetime | None = None,
+        criteria_set: CriteriaSet | None = None,
+    ) -> list[Place]:
+        """The places re-evaluated in memory under the version in force (in `criteria_set`, when
+        given, else as stored) whose evaluation or status changed, for the caller to save."""
         day = local_date(at or now())
-        criteria = self.criteria_in_force(caisse, day)
+        if criteria_set is None:
+            criteria = self.criteria_in_force(caisse, day)
+        else:
+            found = criteria_set.in_force(day)
+            if found is None:
+                raise RegistryError("no_criteria_in_force", date=day.isoformat(), caisse=caisse)
+            criteria = found
         changed = []
         for place in self.places(caisse):
             if place.status not in (Status.PENDING, Status.APPROVED, Status.SUSPENDED):
@@ -262,8 +305,7 @@ class Registry(Governance, Application[UUID]):
                 continue
             self._evaluate_and_decide(place, "nouveaux critères", by, at, criteria)
             if place.pending_events:
-                self.save(place)
-                changed.append(place.siret)
+                changed.append(place)
         return changed
 
     # Internals --------------------------------------------------------------

@@ -31,10 +31,18 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Actor:
-    """Who did something: an identifier (pseudonym or SIRET) and the role they acted in."""
+    """Who did something: an identifier (pseudonym or SIRET) and the role they acted in.
+
+    Events store only `id` and `role`. `caisse` is the caisse the person acts for (None when
+    not tied to one), checked against the target of each verb. `trusted` marks the server's
+    own command line: it acts with the registry's authority under the name it records, and is
+    refused only for someone who has left.
+    """
 
     id: str
     role: Role
+    caisse: str | None = None
+    trusted: bool = False
 
     @classmethod
     def system(cls) -> Actor:

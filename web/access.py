@@ -12,7 +12,8 @@ from flask_login import LoginManager, current_user
 
 from registry.accounts import Account
 from registry.roles import Actor, Role
-from web import store
+from registry.services.rights import check_actor
+from web import caisses, store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,6 +50,7 @@ def role_required(*roles: Role) -> Callable[[F], F]:
                 return login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)
+            still_acting(current_user)
             return view(*args, **kwargs)
 
         wrapper.roles = roles  # type: ignore[attr-defined]
@@ -63,9 +65,29 @@ def account() -> Account:
 
 
 def actor() -> Actor:
-    """The account as an actor of the registry's events (its member pseudonym if it has one)."""
+    """The account as an actor of the registry's events (its member pseudonym if it has one),
+    acting for its caisse: the registry refuses a target of another caisse."""
     who = account()
-    return Actor(who.actor_id, who.role)
+    try:
+        mine = caisses.account_caisse(who)
+    except caisses.Refusal as exc:
+        # An account of no known caisse acts nowhere: 403 `no_caisse` (the API's own handler).
+        if g.get("api_account") is not None:
+            raise
+        if exc.status == 404:
+            abort(404)
+        caisses.refuse(exc.message)
+    return Actor(who.actor_id, who.role, mine.slug)
+
+
+def still_acting(who: Account) -> None:
+    """Refuse a facilitator account whose person left or no longer holds the role (the
+    registry's RegistryError, answered 403): a departed facilitator keeps no power."""
+    if who.role is not Role.FACILITATOR:
+        return
+    mine = caisses.of_account(who)
+    if mine is not None:
+        check_actor(store.registry(), mine.slug, Actor(who.actor_id, who.role, mine.slug))
 
 
 def client_key(login: str) -> str:

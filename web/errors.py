@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from registry.accounts import AccountError
 from registry.errors import RegistryError
+from registry.services.rights import FORBIDDEN
 from web.i18n import lang
 
 HTTP_CODES = {
@@ -85,11 +86,15 @@ def _csrf(exc: CSRFError) -> ResponseReturnValue:
 
 def _registry(exc: RegistryError | AccountError) -> ResponseReturnValue:
     status = 404 if exc.code.endswith("_not_found") or exc.code == "unknown_account" else 400
+    if exc.code in FORBIDDEN:
+        status = 403
     if wants_json():
         return json_error(status, exc.code, exc.message(lang()))
     return (
         render_template(
-            "errors/error.html", title=_("Demande refusée"), message=exc.message(lang())
+            "errors/error.html",
+            title=_("Accès refusé") if status == 403 else _("Demande refusée"),
+            message=exc.message(lang()),
         ),
         status,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -14,8 +14,10 @@ from registry.domain.caisses import Caisse
 from registry.errors import RegistryError
 from registry.governance.members import MEMBER_ROLES
 from registry.governance.views import member_view
+from registry.readmodels import governance_queries
+from registry.readmodels.governance_queries import Listing
 from registry.roles import Role
-from web import caisses, store
+from web import caisses, pseudonyms, store
 from web.access import actor, role_required
 from web.i18n import lang
 from web.safety import text
@@ -69,19 +71,38 @@ def _roles() -> list[tuple[str, str]]:
     return [(r.value, label(r.value)) for r in ROLE_ORDER if r in MEMBER_ROLES]
 
 
+def listing(caisse: str, number: int = 1, size: int | None = None) -> Listing:
+    """A page of a caisse's members from the read models, as `member_view` shows them."""
+    with store.read_models() as db:
+        found = governance_queries.members(db, caisse, number, size)
+        names = pseudonyms.names(db, found.member_keys)
+    for item in found.items:
+        key = item.pop("member")
+        item["pseudonym"] = names.get(key, key)
+    return found
+
+
 def _page(values: dict[str, Any], errors: dict[str, str]) -> Any:
-    registry = store.registry()
-    members = [member_view(m) for m in registry.members(_caisse())]
-    waves: dict[int, list[dict[str, Any]]] = {}
-    for m in members:
-        waves.setdefault(m["wave"], []).append(m)
     caisse = caisses.own()
+    try:
+        number = int(request.args.get("page", "1"))
+    except ValueError:
+        number = 1
+    found = listing(caisse.slug, number, current_app.config["PAGE_SIZE"])
+    with store.read_models() as db:
+        totals = governance_queries.waves(db, caisse.slug)
+    waves: dict[int, list[dict[str, Any]]] = {}
+    for m in found.items:
+        waves.setdefault(m["wave"], []).append(m)
     accounts = {a.actor_id: a for a in store.accounts().all() if caisses.belongs(a, caisse)}
-    next_wave = max(waves, default=0) or 1
+    next_wave = max(totals, default=0) or 1
     return render_template(
         "members/index.html",
         caisse=caisse,
         waves=dict(sorted(waves.items())),
+        totals=totals,
+        page=found.page,
+        pages=found.pages,
         accounts=accounts,
         roles=_roles(),
         values={"wave": str(next_wave), "roles": [Role.MEMBER.value], **values},

@@ -7,7 +7,16 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,8 +26,10 @@ from registry.governance.charter import Kind, parse_charter
 from registry.governance.proposals import Proposal, State
 from registry.governance.rules import ALLOWED_CHOICES, REASONED, Choice, Mode
 from registry.governance.views import proposal_detail, proposal_summary
+from registry.readmodels import governance_queries
+from registry.readmodels.governance_queries import Listing
 from registry.roles import Role
-from web import amending, caisses, charter_form, store
+from web import amending, caisses, charter_form, pseudonyms, store
 from web.access import account, actor, has_role, role_required
 from web.i18n import lang
 from web.safety import text
@@ -44,26 +55,49 @@ def proposal_or_404(proposal_id: str) -> Any:
 def summaries(caisse: str | None = None) -> list[dict[str, Any]]:
     """Every proposal (of one caisse if given), open ones first, newest first within each
     group."""
+    return listing(caisse).items
+
+
+def listing(caisse: str | None, number: int = 1, size: int | None = None) -> Listing:
+    """A page of proposals from the read models, members named by pseudonym.
+
+    Only the open proposals shown are loaded, for their provisional tally: it depends on
+    who may vote today.
+    """
+    with store.read_models() as db:
+        found = governance_queries.proposals(db, caisse, number, size)
+        names = pseudonyms.names(db, found.member_keys)
     registry = store.registry()
-    views = []
-    for proposal in registry.proposals(caisse):
-        result = registry.current_result(proposal) if proposal.state is State.OPEN else None
-        views.append(proposal_summary(proposal, result))
-    views.sort(key=lambda v: v["opened"] or "", reverse=True)
-    return sorted(views, key=lambda v: v["status"] != State.OPEN.value)
+    for item in found.items:
+        if item["status"] == State.OPEN.value:
+            proposal = registry.proposal(UUID(item["id"]))
+            item.update(proposal_summary(proposal, registry.current_result(proposal)))
+            continue
+        item["proposer"] = names.get(item["proposer"], item["proposer"])
+        item["tally"] = governance_queries.named_tally(item["tally"], names)
+    return found
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """Every proposal of a caisse with its mode, deadline, tally and outcome."""
     caisse = caisses.chosen()
-    views = summaries(caisse.slug if caisse is not None else None)
-    open_ = [v for v in views if v["status"] == State.OPEN.value]
-    closed = [v for v in views if v["status"] != State.OPEN.value]
+    try:
+        number = int(request.args.get("page", "1"))
+    except ValueError:
+        number = 1
+    found = listing(
+        caisse.slug if caisse is not None else None, number, current_app.config["PAGE_SIZE"]
+    )
+    open_ = [v for v in found.items if v["status"] == State.OPEN.value]
+    closed = [v for v in found.items if v["status"] != State.OPEN.value]
     return render_template(
         "proposals/index.html",
         open_=open_,
         closed=closed,
+        page=found.page,
+        pages=found.pages,
+        args={k: v for k, v in request.args.items() if k != "page" and v},
         may_propose=caisse is not None and _acts_in(caisse.slug, PROPOSERS),
     )
 

@@ -36,8 +36,12 @@ class Context:
         self.lang = "en" if os.environ.get("LANG", "").startswith("en") else "fr"
 
     def actor(self, default_id: str, default_role: Role) -> Actor:
-        """The acting person, from --actor/--role or the command's default."""
-        return Actor(self.actor_id or default_id, self.role or default_role)
+        """The acting person, from --actor/--role or the command's default.
+
+        The command line runs on the server itself: it acts with the registry's authority
+        under the name it records, except for someone who has left.
+        """
+        return Actor(self.actor_id or default_id, self.role or default_role, trusted=True)
 
     def open(self, must_exist: bool = True) -> Registry:
         """The registry application on the configured store."""

@@ -13,7 +13,7 @@ import click
 from registry.accounts import ACCOUNT_ROLES, AccountError, Accounts
 from registry.cli.base import EXIT_REFUSED, Context, main, pass_ctx, refusals
 from registry.errors import RegistryError
-from registry.roles import Role
+from registry.roles import Actor, Role
 
 
 def is_loopback(host: str) -> bool:
@@ -134,6 +134,27 @@ def account_add(
         sys.exit(EXIT_REFUSED)
     where = f", caisse {slug}" if slug else ""
     click.echo(f"Compte créé : {login.strip().lower()} ({role}{where})")
+    if role == str(Role.FACILITATOR):
+        _enrol_facilitator(ctx, slug, login.strip().lower(), pseudonym.strip())
+
+
+def _enrol_facilitator(ctx: Context, caisse: str, login: str, pseudonym: str) -> None:
+    """A facilitator acts only as an active member of their caisse: the registry itself
+    enrols a new one (the account is removed again if the enrolment is refused)."""
+    pseudonym = pseudonym or login
+    with ctx.registry() as app:
+        try:
+            app.member(caisse, pseudonym)
+            return
+        except RegistryError as exc:
+            if exc.code != "member_not_found":
+                raise
+        try:
+            app.join_member(caisse, pseudonym, [Role.FACILITATOR], 1, Actor.system())
+        except RegistryError:
+            Accounts.for_settings(ctx.settings).delete(login)
+            raise
+    click.echo(f"Membre inscrit : {pseudonym} (animateur, caisse {caisse})")
 
 
 @main.command("account-password")

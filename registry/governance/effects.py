@@ -74,12 +74,15 @@ def check_effect(app: Registry, proposal: Proposal) -> None:
 
 def apply_effect(
     app: Registry, proposal: Proposal, charter: Charter, by: Actor, at: datetime | None
-) -> dict[str, Any]:
-    """Apply an adopted proposal's effect; the charter is changed in memory, saved by the caller."""
+) -> tuple[dict[str, Any], list[Any]]:
+    """Apply an adopted proposal's effect in memory: what it changed, and the aggregates it
+    changed (a criteria set, places), for the caller to save together with the proposal; the
+    charter is changed in place and saved by the caller."""
     ref = decision_ref(proposal)
     if proposal.kind is Kind.CRITERIA:
         version = proposed_version(proposal)
-        changed = app.publish_criteria(version, ref, by, at)
+        criteria, places = app.published(version, ref, by, at)
+        changed = [p.siret for p in places]
         in_force = version.effective_from <= local_date(at or now())
         return {
             "kind": str(proposal.kind),
@@ -101,10 +104,10 @@ def apply_effect(
                 if in_force
                 else "places will be re-evaluated when it comes into force."
             ),
-        }
+        }, [criteria, *places]
     if proposal.kind is Kind.PLACE:
         p = proposal.payload
-        place = app.decide(p["siret"], p["action"], p["reason"], ref, by, at)
+        place = app.decided(p["siret"], p["action"], p["reason"], ref, by, at)
         status_fr, status_en = STATUS_LABELS[place.status]
         action_fr, action_en = ACTION_LABELS[p["action"]]
         return {
@@ -114,7 +117,7 @@ def apply_effect(
             "status": str(place.status),
             "summary_fr": f"{place.name} : {action_fr} — statut « {status_fr} ».",
             "summary_en": f"{place.name}: {action_en} — status '{status_en}'.",
-        }
+        }, [place]
     if proposal.kind is Kind.CHARTER:
         terms = proposed_charter(proposal)
         charter.adopt(terms, str(proposal.id), by, at)
@@ -123,5 +126,5 @@ def apply_effect(
             "charter_version": charter.number,
             "summary_fr": f"Charte version {charter.number} adoptée : « {terms.title} ».",
             "summary_en": f"Charter version {charter.number} adopted: '{terms.title}'.",
-        }
-    return {}
+        }, [charter]
+    return {}, []

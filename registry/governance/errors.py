@@ -174,6 +174,25 @@ GOVERNANCE_MESSAGES: dict[str, tuple[str, str]] = {
         "Seul un animateur peut {action}.",
         "Only a facilitator can do this ({action}).",
     ),
+    "actor_left": (
+        "« {actor} » a quitté le collectif : ce compte ne peut plus agir comme {role}.",
+        "'{actor}' has left the collective: this account can no longer act as {role_en}.",
+    ),
+    "actor_not_member": (
+        "« {actor} » n'est pas membre de la caisse {caisse} : il faut en être membre pour agir "
+        "comme {role}.",
+        "'{actor}' is not a member of caisse {caisse}: only its members can act as {role_en}.",
+    ),
+    "actor_lacks_role": (
+        "« {actor} » n'a pas le rôle {role} dans la caisse {caisse} : demandez-le à l'animation.",
+        "'{actor}' does not hold the role {role_en} in caisse {caisse}: ask its facilitators.",
+    ),
+    "other_caisse": (
+        "Ceci relève de la caisse « {other} ». Votre compte appartient à la caisse « {mine} » : "
+        "vous ne pouvez agir que pour elle.",
+        "This belongs to the caisse '{other}'. Your account belongs to the caisse '{mine}': you "
+        "may only act for it.",
+    ),
     "close_before_deadline": (
         "Le vote court jusqu'au {deadline} : seul un animateur peut le clore avant.",
         "Voting runs until {deadline}: only a facilitator can close it earlier.",

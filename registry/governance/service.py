@@ -22,6 +22,7 @@ from registry.governance.members import Member
 from registry.governance.proposals import Proposal, State
 from registry.governance.rules import Ballot, Choice, Mode, Outcome, Result
 from registry.roles import Actor, Role
+from registry.services.rights import check_actor, check_caisse, check_facilitator
 
 if TYPE_CHECKING:
     from registry.application import Registry
@@ -47,8 +48,8 @@ class Governance:
     ) -> Member:
         """A new member in a wave, known by a pseudonym only."""
         app = self._app
-        _check_facilitator(by, "inscrire un membre")
         app.caisse(caisse)
+        check_facilitator(app, caisse, by, "inscrire un membre")
         if self._stored(member_id(caisse, pseudonym)):
             raise RegistryError("member_exists", pseudonym=pseudonym.strip())
         member = Member.join(caisse, pseudonym, list(roles), wave, by, at)
@@ -65,7 +66,7 @@ class Governance:
         at: datetime | None = None,
     ) -> Member:
         """Change a member's roles."""
-        _check_facilitator(by, "changer les rôles d'un membre")
+        check_facilitator(self._app, caisse, by, "changer les rôles d'un membre")
         member = self.member(caisse, pseudonym)
         member.set_roles(list(roles), reason, by, at)
         self._save(member)
@@ -81,7 +82,7 @@ class Governance:
         at: datetime | None = None,
     ) -> Member:
         """Record a training session a member attended."""
-        _check_facilitator(by, "enregistrer une formation")
+        check_facilitator(self._app, caisse, by, "enregistrer une formation")
         member = self.member(caisse, pseudonym)
         member.record_training(session, on, by, at)
         self._save(member)
@@ -93,7 +94,7 @@ class Governance:
         """A member leaves, as they or a facilitator record it."""
         member = self.member(caisse, pseudonym)
         if by.id != member.pseudonym:
-            _check_facilitator(by, "enregistrer le départ d'un autre membre")
+            check_facilitator(self._app, caisse, by, "enregistrer le départ d'un autre membre")
         member.leave(reason, by, at)
         self._save(member)
         return member
@@ -258,6 +259,7 @@ class Governance:
     ) -> Proposal:
         """Amend an open proposal; votes already cast stay, marked as cast before it."""
         proposal = self.proposal(proposal_ref)
+        check_actor(self._app, proposal.caisse, by)
         preview = None
         if payload is not None:
             payload, preview = self._prepared(proposal.caisse, proposal.kind, payload)
@@ -307,6 +309,7 @@ class Governance:
     ) -> Proposal:
         """A facilitator records an in-person vote: its tally and the minutes it comes from."""
         proposal = self.proposal(proposal_ref)
+        check_actor(self._app, proposal.caisse, by)
         proposal.record_meeting(minutes, held_on, present, tally, by, at)
         self._save(proposal)
         return proposal
@@ -316,6 +319,7 @@ class Governance:
     ) -> Proposal:
         """The proposer or a facilitator withdraws an open proposal."""
         proposal = self.proposal(proposal_ref)
+        check_actor(self._app, proposal.caisse, by)
         proposal.withdraw(reason, by, at)
         self._save(proposal)
         return proposal
@@ -326,6 +330,7 @@ class Governance:
         """Close: compute the outcome under the terms fixed at opening, then apply its effect."""
         app = self._app
         proposal = self.proposal(proposal_ref)
+        check_actor(app, proposal.caisse, by)
         moment = at or now()
         electorate = self.electorate(proposal, local_date(moment))
         result = proposal.compute(len(electorate))
@@ -338,15 +343,13 @@ class Governance:
                 # The vote stands; what it asked for is no longer possible: the history says why.
                 proposal.record_impossible(refusal, by, moment)
                 enact = False
-        charter = self.charter(proposal.caisse, moment)
-        if enact and proposal.kind is Kind.CHARTER:
-            proposal.enact(effects.apply_effect(app, proposal, charter, by, moment), by, moment)
-            self._save(charter, proposal)
-            return proposal
-        self._save(proposal)
+        changed: list[Any] = []
         if enact:
-            proposal.enact(effects.apply_effect(app, proposal, charter, by, moment), by, moment)
-            self._save(proposal)
+            charter = self.charter(proposal.caisse, moment)
+            effect, changed = effects.apply_effect(app, proposal, charter, by, moment)
+            proposal.enact(effect, by, moment)
+        # The decision and all it causes are one transaction: all stored, or nothing.
+        self._save(proposal, *changed)
         return proposal
 
     def close_due_proposals(
@@ -457,7 +460,9 @@ class Governance:
         return Actor(member.pseudonym, role)
 
     def _check_proposer(self, caisse: str, by: Actor) -> None:
+        check_caisse(self._app, caisse, by)
         if by.role in (Role.FACILITATOR, Role.SYSTEM):
+            check_actor(self._app, caisse, by)
             return
         try:
             member = self.member(caisse, by.id)
@@ -465,9 +470,3 @@ class Governance:
             raise RegistryError("cannot_propose", actor=by.id) from None
         if not member.active or not {str(Role.MEMBER), str(Role.PARTICIPANT)} & set(member.roles):
             raise RegistryError("cannot_propose", actor=by.id)
-
-
-def _check_facilitator(by: Actor, action: str) -> None:
-    """Facilitators manage members, waves and training (the registry itself may too)."""
-    if by.role not in (Role.FACILITATOR, Role.SYSTEM):
-        raise RegistryError("facilitator_only", action=action)

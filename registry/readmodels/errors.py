@@ -21,6 +21,11 @@ READMODEL_MESSAGES: dict[str, tuple[str, str]] = {
         "Rebuilding the read models failed: {details}. The tables in use ({path}) are "
         "unchanged; nothing of the rebuild is kept.",
     ),
+    "bad_search": (
+        "La recherche « {words} » n'a pas pu être faite : essayez d'autres mots, sans "
+        "signes particuliers.",
+        "The search '{words}' could not be run: try other words, without special signs.",
+    ),
     "invalid_bench_size": (
         "Taille de benchmark invalide : {details}.",
         "Invalid benchmark size: {details}.",

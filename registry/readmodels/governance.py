@@ -35,22 +35,26 @@ def joined(aggregates: Aggregates, e: Member.MemberJoined) -> Subject:
     return aggregates.add(e.originator_id, Subject("member", e.caisse, key), at)
 
 
-def member_changed(view: ReadModelView, key: str, e: Any) -> None:
-    """Roles, training or departure of a member."""
-    if isinstance(e, Member.RolesChanged):
-        view.execute("UPDATE members SET roles = ? WHERE member = ?", [dumps(sorted(e.roles)), key])
-    elif isinstance(e, Member.TrainingRecorded):
-        view.execute(
-            "UPDATE members SET trainings = trainings + 1, trained_on = "
-            "CASE WHEN trained_on IS NULL OR trained_on > ? THEN ? ELSE trained_on END "
-            "WHERE member = ?",
-            [e.on, e.on, key],
-        )
-    elif isinstance(e, Member.MemberLeft):
-        view.execute(
-            "UPDATE members SET active = 0, left_at = ? WHERE member = ?",
-            [utc(e.timestamp), key],
-        )
+def roles_changed(view: ReadModelView, key: str, e: Member.RolesChanged) -> None:
+    """A member's new roles."""
+    view.execute("UPDATE members SET roles = ? WHERE member = ?", [dumps(sorted(e.roles)), key])
+
+
+def trained(view: ReadModelView, key: str, e: Member.TrainingRecorded) -> None:
+    """A training session a member attended; the first date is kept."""
+    view.execute(
+        "UPDATE members SET trainings = trainings + 1, trained_on = "
+        "CASE WHEN trained_on IS NULL OR trained_on > ? THEN ? ELSE trained_on END "
+        "WHERE member = ?",
+        [e.on, e.on, key],
+    )
+
+
+def left(view: ReadModelView, key: str, e: Member.MemberLeft) -> None:
+    """A member's departure."""
+    view.execute(
+        "UPDATE members SET active = 0, left_at = ? WHERE member = ?", [utc(e.timestamp), key]
+    )
 
 
 def charter_started(aggregates: Aggregates, e: Charter.CharterStarted) -> Subject:
@@ -82,30 +86,49 @@ def opened(aggregates: Aggregates, e: Proposal.ProposalOpened) -> Subject:
     return aggregates.add(e.originator_id, subject, at)
 
 
-def proposal_changed(view: ReadModelView, subject: Subject, pid: str, e: Any) -> None:
-    """Amendments, meetings, withdrawal, closing and enactment; votes are timeline rows."""
-    at = utc(e.timestamp)
-    if isinstance(e, Proposal.VoteCast):
-        return
-    if isinstance(e, Proposal.ProposalAmended):
-        view.execute(
-            "UPDATE proposals SET title = ?, amendments = amendments + 1 WHERE proposal = ?",
-            [e.title, pid],
-        )
-    elif isinstance(e, Proposal.MeetingVoteRecorded):
-        view.execute("UPDATE proposals SET meetings = meetings + 1 WHERE proposal = ?", [pid])
-    elif isinstance(e, Proposal.ProposalWithdrawn):
-        view.execute(
-            "UPDATE proposals SET state = 'withdrawn', closed_at = ? WHERE proposal = ?",
-            [at, pid],
-        )
-    elif isinstance(e, Proposal.ProposalClosed):
-        _closed(view, subject, pid, e, at)
-    elif isinstance(e, Proposal.DecisionEnacted):
-        view.execute(
-            "UPDATE proposals SET enacted_at = ?, effect = ? WHERE proposal = ?",
-            [at, dumps(e.effect), pid],
-        )
+def amended(view: ReadModelView, pid: str, e: Proposal.ProposalAmended) -> None:
+    """An amendment: the proposal's new title."""
+    view.execute(
+        "UPDATE proposals SET title = ?, amendments = amendments + 1 WHERE proposal = ?",
+        [e.title, pid],
+    )
+
+
+def meeting(view: ReadModelView, pid: str) -> None:
+    """A meeting's tally recorded."""
+    view.execute("UPDATE proposals SET meetings = meetings + 1 WHERE proposal = ?", [pid])
+
+
+def withdrawn(view: ReadModelView, pid: str, e: Proposal.ProposalWithdrawn) -> None:
+    """A proposal withdrawn before its end."""
+    view.execute(
+        "UPDATE proposals SET state = 'withdrawn', closed_at = ? WHERE proposal = ?",
+        [utc(e.timestamp), pid],
+    )
+
+
+def enacted(view: ReadModelView, pid: str, e: Proposal.DecisionEnacted) -> None:
+    """What an adopted proposal changed."""
+    view.execute(
+        "UPDATE proposals SET enacted_at = ?, effect = ? WHERE proposal = ?",
+        [utc(e.timestamp), dumps(e.effect), pid],
+    )
+
+
+def enactment_impossible(view: ReadModelView, pid: str, e: Proposal.EnactmentImpossible) -> None:
+    """An adopted proposal whose effect could no longer be applied: why, in its effect."""
+    effect = {
+        "applied": False,
+        "code": e.code,
+        "message_fr": e.message_fr,
+        "message_en": e.message_en,
+    }
+    view.execute("UPDATE proposals SET effect = ? WHERE proposal = ?", [dumps(effect), pid])
+
+
+def closed(view: ReadModelView, subject: Subject, pid: str, e: Proposal.ProposalClosed) -> None:
+    """A proposal closed: its outcome, tally (pseudonymised) and participation."""
+    _closed(view, subject, pid, e, utc(e.timestamp))
 
 
 def _closed(

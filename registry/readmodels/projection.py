@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
+from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Notification, Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
@@ -26,6 +27,7 @@ PLACE_EVENTS: tuple[type[Any], ...] = (
     Place.Applied,
     Place.DeclarationAmended,
     Place.Evaluated,
+    Place.Decided,
     Place.Approved,
     Place.Refused,
     Place.Suspended,
@@ -51,6 +53,7 @@ OTHER_EVENTS: tuple[type[Any], ...] = (
     Proposal.ProposalWithdrawn,
     Proposal.ProposalClosed,
     Proposal.DecisionEnacted,
+    Proposal.EnactmentImpossible,
 )
 EVENT_CLASSES = PLACE_EVENTS + OTHER_EVENTS
 
@@ -70,11 +73,41 @@ TITLES: dict[str, tuple[str, str]] = {
     "ProposalWithdrawn": ("Proposition retirée", "Proposal withdrawn"),
     "ProposalClosed": ("Proposition close", "Proposal closed"),
     "DecisionEnacted": ("Décision mise en œuvre", "Decision enacted"),
+    "EnactmentImpossible": ("Effet impossible", "Effect impossible"),
 }
 
 
+E = TypeVar("E")
+
+
+def _applied_once(
+    rows: Callable[[RegistryProjection, E], Subject],
+) -> Callable[[RegistryProjection, E, Tracking], None]:
+    """A handler from a function writing an event's rows and naming its subject: the rows, the
+    event's timeline row and its tracking commit together, or nothing does."""
+
+    def handle(projection: RegistryProjection, domain_event: E, tracking: Tracking) -> None:
+        view = projection.view
+        view.begin_event(tracking)
+        try:
+            _timeline(view, domain_event, tracking, rows(projection, domain_event))
+        except BaseException:
+            view.abort_event()
+            raise
+        view.end_event(tracking)
+
+    handle.__name__ = handle.__qualname__ = rows.__name__
+    handle.__doc__ = rows.__doc__
+    return handle
+
+
 class RegistryProjection(Projection[ReadModelView]):
-    """Places, statuses, criteria, governance and the timeline, from the registry's events."""
+    """Places, statuses, criteria, governance and the timeline, from the registry's events.
+
+    `process_event` has one handler per event class (subclasses of `Place.Decided` share
+    one): each writes its event's rows and names its subject; `_applied_once` adds the
+    timeline row and the tracking, in one transaction.
+    """
 
     name = "readmodels"
     topics = tuple(get_topic(cls) for cls in EVENT_CLASSES)
@@ -84,76 +117,70 @@ class RegistryProjection(Projection[ReadModelView]):
         self.aggregates = Aggregates(view)
         self.places = PlaceTables(view)
         self.criteria = criteria.Versions(view)
-        self._handlers: dict[type[Any], Callable[[Any], Subject]] = {}
 
+    @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        """Apply one event to its tables and the timeline, with its tracking, atomically."""
-        handler = self._handlers.get(type(domain_event)) or self._handler(type(domain_event))
-        view = self._view
-        view.begin_event(tracking)
-        try:
-            _timeline(view, domain_event, tracking, handler(domain_event))
-        except BaseException:
-            view.abort_event()
-            raise
-        view.end_event(tracking)
+        """An event of a class without a handler: refused, so that none is silently missed."""
+        raise TypeError(f"the read models have no handler for {type(domain_event).__name__}")
 
     def defer(self, notification: Notification, tracking: Tracking) -> None:
         """Apply a timeline-only event left encoded: the view decodes it and writes its row.
 
-        Its subject is found here, in order with the other events, as `_vote` would.
+        Its subject is found here, in order with the other events, as the vote handler would.
         """
         origin = notification.originator_id
         if not isinstance(origin, UUID):
             raise TypeError(f"aggregate ids are UUIDs, not {origin!r}")
-        view = self._view
-        view.begin_event(tracking)
-        try:
+        with self.view.event(tracking) as view:
             view.defer(notification, self.aggregates.get(origin))
-        except BaseException:
-            view.abort_event()
-            raise
-        view.end_event(tracking)
 
-    def _handler(self, cls: type[Any]) -> Callable[[Any], Subject]:
-        """The handler of an event class: its own, its nearest base's, or the timeline's."""
-        name = next((HANDLERS[c] for c in cls.__mro__ if c in HANDLERS), "_other")
-        handler: Callable[[Any], Subject] = getattr(self, name)
-        self._handlers[cls] = handler
-        return handler
+    # Places -----------------------------------------------------------------
 
-    def _other(self, domain_event: Any) -> Subject:
-        """Any other event: only the timeline."""
-        return self.aggregates.get(domain_event.originator_id)
-
+    @process_event.register(Place.Applied)
+    @_applied_once
     def _applied(self, domain_event: Place.Applied) -> Subject:
         return self.places.applied(self.aggregates, domain_event)
 
+    @process_event.register(Place.DeclarationAmended)
+    @_applied_once
     def _amended(self, domain_event: Place.DeclarationAmended) -> Subject:
         subject = self.aggregates.get(domain_event.originator_id)
         self.places.amended(str(subject.subject), domain_event)
         name = str(domain_event.declaration.get("name"))
         return self.aggregates.relabel(domain_event.originator_id, subject, name)
 
+    @process_event.register(Place.Evaluated)
+    @_applied_once
     def _evaluated(self, domain_event: Place.Evaluated) -> Subject:
         subject = self.aggregates.get(domain_event.originator_id)
         self.places.evaluated(str(subject.subject), domain_event)
         return subject
 
+    # Approved, Refused, Suspended, Withdrawn, ApprovalWithdrawn and Renewed.
+    @process_event.register(Place.Decided)
+    @_applied_once
     def _decided(self, domain_event: Place.Decided) -> Subject:
         subject = self.aggregates.get(domain_event.originator_id)
         self.places.decided(str(subject.subject), domain_event)
         return subject
 
+    # Caisses and criteria ---------------------------------------------------
+
+    @process_event.register(Caisse.Registered)
+    @_applied_once
     def _caisse(self, domain_event: Caisse.Registered) -> Subject:
         criteria.registered(self.view, domain_event)
         e = domain_event
         return self._new(e, Subject("caisse", e.slug, e.slug, e.name))
 
+    @process_event.register(CriteriaSet.Started)
+    @_applied_once
     def _criteria_started(self, domain_event: CriteriaSet.Started) -> Subject:
         caisse = domain_event.caisse
         return self._new(domain_event, Subject("criteria", caisse, caisse))
 
+    @process_event.register(CriteriaSet.VersionPublished)
+    @_applied_once
     def _published(self, domain_event: CriteriaSet.VersionPublished) -> Subject:
         found = self.aggregates.get(domain_event.originator_id)
         caisse = found.caisse or str(domain_event.version.get("caisse"))
@@ -161,68 +188,117 @@ class RegistryProjection(Projection[ReadModelView]):
         version = domain_event.version
         return Subject("criteria", caisse, str(version.get("version")), version.get("title"))
 
+    # Members and the charter ------------------------------------------------
+
+    @process_event.register(Member.MemberJoined)
+    @_applied_once
     def _joined(self, domain_event: Member.MemberJoined) -> Subject:
         return governance.joined(self.aggregates, domain_event)
 
-    def _member(
-        self, domain_event: Member.RolesChanged | Member.TrainingRecorded | Member.MemberLeft
-    ) -> Subject:
+    @process_event.register(Member.RolesChanged)
+    @_applied_once
+    def _roles(self, domain_event: Member.RolesChanged) -> Subject:
         subject = self.aggregates.get(domain_event.originator_id)
-        governance.member_changed(self.view, str(subject.subject), domain_event)
+        governance.roles_changed(self.view, str(subject.subject), domain_event)
         return subject
 
+    @process_event.register(Member.TrainingRecorded)
+    @_applied_once
+    def _trained(self, domain_event: Member.TrainingRecorded) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        governance.trained(self.view, str(subject.subject), domain_event)
+        return subject
+
+    @process_event.register(Member.MemberLeft)
+    @_applied_once
+    def _left(self, domain_event: Member.MemberLeft) -> Subject:
+        subject = self.aggregates.get(domain_event.originator_id)
+        governance.left(self.view, str(subject.subject), domain_event)
+        return subject
+
+    @process_event.register(Charter.CharterStarted)
+    @_applied_once
     def _charter_started(self, domain_event: Charter.CharterStarted) -> Subject:
         return governance.charter_started(self.aggregates, domain_event)
 
+    @process_event.register(Charter.CharterVersionAdopted)
+    @_applied_once
     def _charter(self, domain_event: Charter.CharterVersionAdopted) -> Subject:
         subject = self.aggregates.get(domain_event.originator_id)
         governance.charter_adopted(self.view, subject.caisse, domain_event)
         return subject
 
+    # Proposals --------------------------------------------------------------
+
+    @process_event.register(Proposal.ProposalOpened)
+    @_applied_once
     def _opened(self, domain_event: Proposal.ProposalOpened) -> Subject:
         return governance.opened(self.aggregates, domain_event)
 
+    @process_event.register(Proposal.ProposalAmended)
+    @_applied_once
+    def _proposal_amended(self, domain_event: Proposal.ProposalAmended) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.amended(self.view, _proposal_id(subject, origin), domain_event)
+        return self.aggregates.relabel(origin, subject, domain_event.title)
+
+    # ObjectionLifted is a vote too: a timeline row only.
+    @process_event.register(Proposal.VoteCast)
+    @_applied_once
     def _vote(self, domain_event: Proposal.VoteCast) -> Subject:
-        """A vote is a timeline row only."""
         return self.aggregates.get(domain_event.originator_id)
 
-    def _proposal(self, domain_event: Proposal.Event) -> Subject:
-        subject = self.aggregates.get(domain_event.originator_id)
-        pid = subject.id or str(domain_event.originator_id)
-        governance.proposal_changed(self.view, subject, pid, domain_event)
-        if isinstance(domain_event, Proposal.ProposalAmended):
-            subject = self.aggregates.relabel(
-                domain_event.originator_id, subject, domain_event.title
-            )
+    @process_event.register(Proposal.MeetingVoteRecorded)
+    @_applied_once
+    def _meeting(self, domain_event: Proposal.MeetingVoteRecorded) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.meeting(self.view, _proposal_id(subject, origin))
+        return subject
+
+    @process_event.register(Proposal.ProposalWithdrawn)
+    @_applied_once
+    def _withdrawn(self, domain_event: Proposal.ProposalWithdrawn) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.withdrawn(self.view, _proposal_id(subject, origin), domain_event)
+        return subject
+
+    @process_event.register(Proposal.ProposalClosed)
+    @_applied_once
+    def _closed(self, domain_event: Proposal.ProposalClosed) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.closed(self.view, subject, _proposal_id(subject, origin), domain_event)
+        return subject
+
+    @process_event.register(Proposal.DecisionEnacted)
+    @_applied_once
+    def _enacted(self, domain_event: Proposal.DecisionEnacted) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.enacted(self.view, _proposal_id(subject, origin), domain_event)
+        return subject
+
+    @process_event.register(Proposal.EnactmentImpossible)
+    @_applied_once
+    def _impossible(self, domain_event: Proposal.EnactmentImpossible) -> Subject:
+        origin = domain_event.originator_id
+        subject = self.aggregates.get(origin)
+        governance.enactment_impossible(self.view, _proposal_id(subject, origin), domain_event)
         return subject
 
     def _new(self, event: Any, subject: Subject) -> Subject:
         return self.aggregates.add(event.originator_id, subject, utc(event.timestamp))
 
 
-# Each event class's handler, by name; subclasses take their nearest base's.
-HANDLERS: dict[type[Any], str] = {
-    Place.Applied: "_applied",
-    Place.DeclarationAmended: "_amended",
-    Place.Evaluated: "_evaluated",
-    Place.Decided: "_decided",
-    Caisse.Registered: "_caisse",
-    CriteriaSet.Started: "_criteria_started",
-    CriteriaSet.VersionPublished: "_published",
-    Member.MemberJoined: "_joined",
-    Member.RolesChanged: "_member",
-    Member.TrainingRecorded: "_member",
-    Member.MemberLeft: "_member",
-    Charter.CharterStarted: "_charter_started",
-    Charter.CharterVersionAdopted: "_charter",
-    Proposal.ProposalOpened: "_opened",
-    Proposal.VoteCast: "_vote",
-    Proposal.Event: "_proposal",
-}
+def _proposal_id(subject: Subject, origin: UUID) -> str:
+    return subject.id or str(origin)
 
 
 # Events whose only row is their timeline row, which needs nothing but their subject.
-TIMELINE_ONLY = frozenset(get_topic(cls) for cls, name in HANDLERS.items() if name == "_vote")
+TIMELINE_ONLY = frozenset({get_topic(Proposal.VoteCast)})
 
 INSERT_TIMELINE = (
     "INSERT INTO timeline (seq, at, caisse, aggregate, aggregate_id, version, subject, label, "
@@ -300,6 +376,8 @@ def _governance_detail(event: Any) -> tuple[str, str]:
         return event.explanation_fr, event.explanation_en
     if isinstance(event, Proposal.ProposalWithdrawn):
         return event.grounds, event.grounds
+    if isinstance(event, Proposal.EnactmentImpossible):
+        return event.message_fr, event.message_en
     if isinstance(event, Charter.CharterVersionAdopted):
         title = str(event.terms.get("title", ""))
         return (

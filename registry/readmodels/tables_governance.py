@@ -100,7 +100,14 @@ GOVERNANCE_TABLES: tuple[Table, ...] = (
                 "Full tally (JSON, voters pseudonymised)",
             ),
             col("enacted_at", str, f"Mise en œuvre {UTC_FR}", f"Enacted {UTC_EN}"),
-            col("effect", str, "Ce que la décision a changé (JSON)", "What it changed (JSON)"),
+            col(
+                "effect",
+                str,
+                "Ce que la décision a changé (JSON) ; si elle n'a pas pu s'appliquer, "
+                "applied = false, le code et le motif",
+                "What it changed (JSON); if it could not be applied, applied = false, the code "
+                "and the reason",
+            ),
         ),
         indexes=(("caisse", "state"),),
     ),

@@ -87,6 +87,7 @@ def two(
         for name in ("epicerie.json", "producteur.json"):
             declaration = parse_declaration(b_place(name))
             app.apply(declaration, Actor(declaration.siret, Role.PLACE))
+        app.join_member(B, FACILITATOR_B.id, [Role.FACILITATOR], 1, Actor.system())
         app.join_member(B, "yse", [Role.MEMBER], 1, FACILITATOR_B)
         question = app.propose_question(
             B, "Marché du dimanche ?", "Question de Plaisance.", FACILITATOR_B, mode=Mode.MAJORITY

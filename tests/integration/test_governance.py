@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,8 +19,9 @@ from registry.declaration import parse_declaration
 from registry.domain.places import Status
 from registry.errors import RegistryError
 from registry.governance.charter import Kind, default_charter
-from registry.governance.proposals import Proposal
+from registry.governance.proposals import Proposal, State
 from registry.governance.rules import Mode, Outcome
+from registry.readmodels.queries import views
 from registry.roles import Actor, Role
 from tests.helpers import make_siret, shop
 
@@ -47,6 +49,8 @@ def gov(settings: Settings) -> Iterator[GovernedRegistry]:
             shop(siret=make_siret(n), name=f"Épicerie {n}", supply=supply)
         )
         app.apply(declaration, Actor(declaration.siret, Role.PLACE), T0)
+    # The registry itself enrols the first facilitator, who then enrols the others.
+    app.join_member("paris-14e", FACILITATOR.id, [Role.FACILITATOR], 1, SYSTEM, T0)
     for pseudonym, roles in [
         ("ana", [Role.MEMBER]),
         ("bea", [Role.MEMBER]),
@@ -333,6 +337,31 @@ def test_a_revision_whose_version_was_published_meanwhile_closes_without_effect(
     assert names[-2:] == ["ProposalClosed", "EnactmentImpossible"]
 
 
+def test_an_effect_that_could_not_be_applied_reaches_the_read_models(
+    gov: GovernedRegistry, settings: Settings
+) -> None:
+    proposal = gov.propose_criteria(revision(), "60 %", "", FACILITATOR, at=OPENED)
+    for who in ("ana", "bea"):
+        gov.cast_vote(proposal.id, who, "for", at=DURING)
+    gov.publish_criteria(revision(), "assemblée", FACILITATOR, DURING)
+    gov.close_due_proposals(at=CLOSING)
+    with views(settings) as db:
+        row = db.execute(
+            "SELECT state, outcome, enacted_at, effect FROM proposals WHERE proposal = ?",
+            [str(proposal.id)],
+        ).fetchone()
+        last = db.execute(
+            "SELECT event, title_fr, detail_fr FROM timeline WHERE aggregate_id = ? "
+            "ORDER BY seq DESC LIMIT 1",
+            [str(proposal.id)],
+        ).fetchone()
+    assert row[:3] == ("closed", "adopted", None)
+    effect = json.loads(row[3])
+    assert effect["applied"] is False and effect["code"] == "criteria_version_exists"
+    assert effect["message_fr"] == gov.proposal(proposal.id).effect["summary_fr"].split(" : ", 1)[1]
+    assert last[:2] == ("EnactmentImpossible", "Effet impossible") and last[2]
+
+
 def test_the_seeds_naming_poll_is_decided_by_ranked_choice(gov: GovernedRegistry) -> None:
     names = [
         "expérimentateurs",
@@ -424,3 +453,98 @@ def test_facilitators_manage_members_and_members_may_leave_themselves(
     assert not gov.member("paris-14e", "ana").active
     proposal = gov.propose_question("paris-14e", "Q", "", FACILITATOR, mode=Mode.CONSENT, at=OPENED)
     assert refused(lambda: gov.cast_vote(proposal.id, "ana", "for", at=DURING)) == "member_left"
+
+
+# One transaction per decision: all of it stored, or nothing ----------------------------------
+
+
+def adopted_revision(gov: GovernedRegistry) -> Any:
+    """A criteria revision, in force at closing, that three members approve."""
+    proposal = gov.propose_criteria(revision(), "60 %", "", Actor("ana", Role.MEMBER), at=OPENED)
+    for n, who in enumerate(("ana", "bea", "cyd")):
+        gov.cast_vote(proposal.id, who, "for", at=DURING + timedelta(hours=n))
+    return proposal
+
+
+def stored(gov: GovernedRegistry) -> int:
+    return gov.recorder.max_notification_id() or 0
+
+
+def test_closing_stores_the_outcome_the_version_and_the_places_in_one_notification_run(
+    gov: GovernedRegistry,
+) -> None:
+    proposal = adopted_revision(gov)
+    before = stored(gov)
+    gov.close_proposal(proposal.id, Actor.system(), CLOSING)
+    written = gov.recorder.select_notifications(before + 1, 100)
+    # Closed, enacted, the version published, two places re-evaluated (one withdrawn too).
+    ids = {n.originator_id for n in written}
+    assert ids == {
+        proposal.id,
+        gov.criteria_set("paris-14e").id,
+        gov.place(STRONG).id,
+        gov.place(BORDERLINE).id,
+    }
+    assert gov.proposal(proposal.id).effect["reevaluated"] == [STRONG, BORDERLINE]
+
+
+def test_a_conflict_on_one_place_while_closing_stores_nothing_of_the_decision(
+    gov: GovernedRegistry, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proposal = adopted_revision(gov)
+    other = GovernedRegistry(env=settings.event_store_env())
+    reevaluated = gov.reevaluated
+
+    def then_someone_suspends(*args: Any, **kwargs: Any) -> Any:
+        places = reevaluated(*args, **kwargs)
+        # Another process changes one of these places before the decision is saved.
+        other.decide(BORDERLINE, "suspend", "Signalement", "réunion", Actor.system())
+        return places
+
+    monkeypatch.setattr(gov, "reevaluated", then_someone_suspends)
+    borderline = gov.place(BORDERLINE).version
+    try:
+        before = stored(gov)
+        with pytest.raises(RegistryError) as refused:
+            gov.close_proposal(proposal.id, Actor.system(), CLOSING)
+        assert refused.value.code == "concurrent_change"
+        # Only the other process's suspension was stored: not the close, not the version.
+        assert stored(gov) == before + 1
+        assert gov.proposal(proposal.id).state is State.OPEN
+        assert "2025-t" not in gov.criteria_set("paris-14e").published_on
+        assert gov.place(BORDERLINE).version == borderline + 1
+        assert gov.place(STRONG).approved_under != "2025-t"
+    finally:
+        other.close()
+    # Tried again, the decision goes through whole.
+    monkeypatch.undo()
+    gov.close_proposal(proposal.id, Actor.system(), CLOSING)
+    assert gov.proposal(proposal.id).effect is not None
+    assert "2025-t" in gov.criteria_set("paris-14e").published_on
+
+
+def test_a_failing_store_keeps_nothing_of_an_adopted_place_decision(
+    gov: GovernedRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ana = Actor("ana", Role.MEMBER)
+    proposal = gov.propose_decision(BORDERLINE, "suspend", "Allocation refusée", ana, at=OPENED)
+    for n, who in enumerate(("ana", "bea", "cyd")):
+        gov.cast_vote(proposal.id, who, "for", at=DURING + timedelta(hours=n))
+    status = gov.place(BORDERLINE).status
+    saves: list[tuple[Any, ...]] = []
+
+    def refuse(*aggregates: Any, **kwargs: Any) -> Any:
+        saves.append(aggregates)
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(gov.recorder, "insert_events", refuse)
+    before = stored(gov)
+    with pytest.raises(OSError):
+        gov.close_proposal(proposal.id, Actor.system(), CLOSING)
+    # One write was tried, holding the decision and its effect on the place.
+    [(events, *_)] = saves
+    assert {e.originator_id for e in events} == {proposal.id, gov.place(BORDERLINE).id}
+    monkeypatch.undo()
+    assert stored(gov) == before
+    assert gov.proposal(proposal.id).state is State.OPEN
+    assert gov.place(BORDERLINE).status is status

@@ -219,3 +219,15 @@ def test_members_charter_polls_and_decisions_through_the_cli(cli: Cli, tmp_path:
     cli("withdraw-proposal", change["short_id"], "--reason", "déjà close", code=2)
     text = cli("proposals").stdout
     assert "rejetée" in text and "option choisie" in text
+
+
+def test_a_facilitator_who_left_is_refused_in_one_french_line(cli: Cli) -> None:
+    cli("member-join", "Camille", "--role", "animateur", "--wave", "1")
+    as_camille = ("--actor", "Camille", "--role", "animateur")
+    cli(*as_camille, "member-join", "Yves", "--role", "membre", "--wave", "1")
+    cli("member-leave", "Camille", "--reason", "Déménage")
+    refused = cli(*as_camille, "member-join", "Xavier", "--role", "membre", "--wave", "1", code=2)
+    assert refused.stderr.strip() == (
+        "Erreur : « Camille » a quitté le collectif : ce compte ne peut plus agir comme animateur."
+    )
+    assert "Xavier" not in {m["pseudonym"] for m in cli.json("members")}

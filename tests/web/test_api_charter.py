@@ -153,7 +153,9 @@ def test_a_bad_charter_change_is_a_json_error_and_stores_nothing(
 def test_a_member_who_left_cannot_propose_a_change(client: FlaskClient) -> None:
     from registry.roles import Actor, Role
 
-    registry(client).leave_member(CAISSE, "Zélie", "Déménage", Actor("camille", Role.FACILITATOR))
+    registry(client).leave_member(
+        CAISSE, "Zélie", "Déménage", Actor("animatrice-camille", Role.FACILITATOR)
+    )
     before = events_count(client)
     response = client.post(
         URL,

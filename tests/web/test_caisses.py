@@ -64,6 +64,8 @@ def two(app: Flask) -> Flask:
     for name in ("epicerie.json", "producteur.json"):
         declaration = parse_declaration(b_place(name))
         reg.apply(declaration, Actor(declaration.siret, Role.PLACE))
+    # Caisse B's first facilitator is enrolled by the registry itself, as `account-add` does.
+    reg.join_member(B, FACILITATOR_B.id, [Role.FACILITATOR], 1, Actor.system())
     accounts = store.accounts_of(app)
     accounts.create(
         "animateur-basile",
@@ -307,7 +309,7 @@ def test_a_caisse_b_facilitator_and_members_change_caisse_b_charter(two: Flask) 
         assert add_member(client, pseudonym, login).status_code == 302
     accounts = store.accounts_of(two)
     assert accounts.get("yse").caisse == B and accounts.get("tom").caisse == B  # type: ignore[union-attr]
-    assert {m.pseudonym for m in reg.members(B)} == {"Ysé", "Tom"}
+    assert {m.pseudonym for m in reg.members(B)} == {"animateur-basile", "Ysé", "Tom"}
     assert "Ysé" not in {m.pseudonym for m in reg.members(A)}
     assert account_cell(text(client, "/membres/"), "Ysé") == "yse"
     sign_out(client)
@@ -611,4 +613,10 @@ def test_account_add_gives_a_new_caisse_its_first_facilitator(two: Flask) -> Non
     log_in(client, "animatrice-b", "mot-de-passe-long")
     assert "Marché du dimanche ?" in text(client, "/propositions/")
     assert add_member(client, "Ysé", "yse").status_code == 302
-    assert {m.pseudonym for m in registry(two).members(B)} == {"Ysé"}
+    # The new facilitator is a member of her caisse, enrolled by the registry itself.
+    found = {m.pseudonym: m.roles for m in registry(two).members(B)}
+    assert found == {
+        "animateur-basile": ["animateur"],
+        "animatrice-b": ["animateur"],
+        "Ysé": ["membre"],
+    }

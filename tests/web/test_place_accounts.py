@@ -52,6 +52,7 @@ def two(app: Flask, accounts: Accounts) -> Flask:
     declaration = parse_declaration(CAGETTE)
     registry.apply(declaration, Actor(declaration.siret, Role.PLACE))
     accounts.create("cagette", "cagette-plaisance", Role.PLACE, "La Cagette", (declaration.siret,))
+    registry.join_member(B, BASILE[0], [Role.FACILITATOR], 1, Actor.system())
     accounts.create(BASILE[0], BASILE[1], Role.FACILITATOR, "Basile", (), BASILE[0], B)
     return app
 

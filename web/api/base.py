@@ -16,6 +16,7 @@ from registry.declaration import french_error
 from registry.domain.caisses import Caisse
 from registry.roles import Role
 from web import caisses, store
+from web.access import still_acting
 from web.i18n import lang
 from web.security import csrf
 
@@ -141,6 +142,7 @@ def endpoint(
                     raise ApiError(
                         403, "forbidden", message("forbidden", roles=", ".join(map(str, roles)))
                     )
+                still_acting(account)
             result = view(*args, **kwargs)
             reply = dump(result, response, many)
             if no_store:

@@ -42,6 +42,7 @@ from web.api.models import (
     VoteIn,
 )
 from web.members import ACCOUNT_PRIORITY
+from web.members import listing as member_listing
 from web.proposals import _amendments as amendments_of
 from web.proposals import _charter_changes as charter_changes_of
 from web.proposals import _detail as detail_of
@@ -74,7 +75,8 @@ def _detail(proposal_id: str) -> dict[str, Any]:
 
 
 def _proposal(proposal_id: str) -> Any:
-    """A proposal to act on: of the token account's caisse, else a 403 `other_caisse`."""
+    """A proposal to act on: of the token account's caisse, else a 403 `other_caisse` (for
+    verbs that take an actor, the registry itself refuses another caisse's proposal)."""
     proposal = proposal_or_404(proposal_id)
     check_caisse(proposal.caisse)
     return proposal
@@ -209,7 +211,7 @@ def vote(proposal_id: str) -> Any:
 )
 def close(proposal_id: str) -> Any:
     """Close now; the outcome follows the terms fixed at opening."""
-    store.registry().close_proposal(_proposal(proposal_id).id, actor())
+    store.registry().close_proposal(proposal_or_404(proposal_id).id, actor())
     return _detail(proposal_id)
 
 
@@ -226,7 +228,7 @@ def meeting(proposal_id: str) -> Any:
     """Record the tally of an in-person vote."""
     data = parse(MeetingIn, body_json())
     store.registry().record_meeting_vote(
-        _proposal(proposal_id).id,
+        proposal_or_404(proposal_id).id,
         data.minutes,
         data.held_on,
         data.present,
@@ -248,7 +250,7 @@ def meeting(proposal_id: str) -> Any:
 )
 def list_members() -> Any:
     """Every member of a caisse."""
-    return [member_view(m) for m in store.registry().members(read_slug())]
+    return member_listing(read_slug()).items
 
 
 @endpoint(
@@ -444,5 +446,5 @@ def lift(proposal_id: str) -> Any:
 def withdraw(proposal_id: str) -> Any:
     """The proposer or a facilitator withdraws an open proposal."""
     data = parse(NoteIn, body_json())
-    store.registry().withdraw_proposal(_proposal(proposal_id).id, data.note, actor())
+    store.registry().withdraw_proposal(proposal_or_404(proposal_id).id, data.note, actor())
     return _detail(proposal_id)

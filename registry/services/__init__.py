@@ -1,0 +1,1 @@
+"""The command layer: use cases the command line, the web and the API call alike."""
