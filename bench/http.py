@@ -71,6 +71,7 @@ class PageFigure:
     statuses: Counter[int]
     errors: list[str]
     baseline: float = 0.0  # /healthz's requests/s on the same server
+    server_error: str = ""  # the last error the server logged while this page was loaded
 
     @property
     def requests(self) -> int:
@@ -124,6 +125,7 @@ class PageFigure:
             "non_2xx": self.non_2xx,
             "statuses": {str(s): n for s, n in sorted(self.statuses.items())},
             "errors": self.errors[:5],
+            "server_error": self.server_error,
             "failed": self.failed,
             "meets_targets": self.meets_targets(),
         }
@@ -196,7 +198,10 @@ def run(
             figures = []
             for done, page in enumerate(pages):
                 # A page that broke the server is followed by pages that fail too, loudly.
-                figures.append(load(server.port, page, clients, duration, requests))
+                figure = load(server.port, page, clients, duration, requests)
+                if figure.failed:
+                    figure.server_error = server.last_error()
+                figures.append(figure)
                 if progress is not None:
                     progress(done + 1, len(pages))
             rss, peak = server.memory_mb()
@@ -309,6 +314,16 @@ class Server:
 
     process: subprocess.Popen[bytes]
     port: int
+    log: IO[bytes]
+
+    def last_error(self) -> str:
+        """The last line of the server's output that names an error, if any."""
+        self.log.flush()
+        self.log.seek(0)
+        lines = self.log.read().decode(errors="replace").splitlines()
+        found = [line.strip() for line in lines if "Error" in line]
+        self.log.seek(0, 2)  # the child keeps appending
+        return found[-1] if found else ""
 
     def alive(self) -> bool:
         """Whether the child still runs."""
@@ -344,7 +359,7 @@ def served(settings: Settings, attempts: int = 3) -> Iterator[Server]:
             )
             try:
                 if _started(process, port):
-                    yield Server(process, port)
+                    yield Server(process, port, log)
                     return
             finally:
                 _stop(process)
@@ -394,6 +409,7 @@ def failure_line(report: Report) -> str:
     for page in report.failed:
         errors = [f"{s} × {n}" for s, n in sorted(page.statuses.items()) if s >= 500]
         errors += page.errors[:1] or ([] if page.requests else ["aucune réponse"])
+        errors += [page.server_error] if page.server_error else []
         parts.append(f"{page.path} ({', '.join(errors)})")
     return "mesure HTTP en échec, le serveur a mal répondu : " + " ; ".join(parts)
 
