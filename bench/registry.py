@@ -51,7 +51,8 @@ class Figure:
     @property
     def ratio(self) -> float:
         """The figure divided by its baseline."""
-        return round(self.value / self.baseline, 3) if self.baseline else 0.0
+        # Four significant digits: a lookup 2,000 times faster than its baseline is not 0.
+        return float(f"{self.value / self.baseline:.4g}") if self.baseline else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form: name, value, unit, baseline, ratio."""
@@ -289,7 +290,7 @@ def print_table(figures: list[Figure]) -> None:
     for f in figures:
         value = f"{f.value:,.2f} {f.unit}"
         base = f"{f.baseline:,.2f} {f.unit}"
-        print(f"{f.name:<26} {value:>14} {base:>20} {f.ratio:>8.3f}  {f.target}")
+        print(f"{f.name:<26} {value:>14} {base:>20} {f.ratio:>8.4g}  {f.target}")
 
 
 if __name__ == "__main__":
