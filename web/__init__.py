@@ -55,6 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         evaluation,
         events,
+        health,
         indicators,
         members,
         places,
@@ -78,6 +79,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         decisions,
         evaluation,
         indicators,
+        health,
         api,
     ):
         app.register_blueprint(module.bp)

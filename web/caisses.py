@@ -10,6 +10,7 @@ without one belongs to the first caisse), place accounts to the caisse of their 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from flask import Flask, abort, g, make_response, render_template, request, url_for
@@ -17,8 +18,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.accounts import Account
-from registry.domain.caisses import Caisse
 from registry.errors import RegistryError
+from registry.readmodels import listing
 from registry.roles import Role
 from web import store
 from web.i18n import lang
@@ -45,11 +46,24 @@ def init_app(app: Flask) -> None:
     )
 
 
-def known() -> list[Caisse]:
+@dataclass(frozen=True)
+class KnownCaisse:
+    """A caisse as the read models know it: what pages show and choose by."""
+
+    slug: str
+    name: str
+    area: str
+    quartiers: tuple[str, ...]
+
+
+def known() -> list[KnownCaisse]:
     """Every caisse of the registry, in registration order (read once per request)."""
     if "ssa_caisses" not in g:
-        registry = store.registry()
-        g.ssa_caisses = registry.caisses() if registry.is_initialised() else []
+        with store.read_models() as db:
+            found = listing.caisses(db)
+        g.ssa_caisses = [
+            KnownCaisse(c["slug"], c["name"], c["area"] or "", tuple(c["quartiers"])) for c in found
+        ]
     return g.ssa_caisses  # type: ignore[no-any-return]
 
 
@@ -58,12 +72,12 @@ def several() -> bool:
     return len(known()) > 1
 
 
-def by_slug(slug: str) -> Caisse | None:
+def by_slug(slug: str) -> KnownCaisse | None:
     """A caisse by its slug, or None."""
     return next((c for c in known() if c.slug == slug), None)
 
 
-def first() -> Caisse | None:
+def first() -> KnownCaisse | None:
     """The caisse registered first."""
     caisses = known()
     return caisses[0] if caisses else None
@@ -75,37 +89,33 @@ def signed_in() -> Account | None:
     return who if getattr(who, "is_authenticated", False) else None  # type: ignore[no-any-return]
 
 
-def of_account(account: Account) -> Caisse | None:
+def of_account(account: Account) -> KnownCaisse | None:
     """The caisse an account belongs to: a place account's is its places' caisse; an account
     without a caisse belongs to the first; an account naming an unknown caisse to none."""
-    if account.role is Role.PLACE:
-        registry = store.registry()
-        for siret in account.sirets:
-            try:
-                place = registry.place(siret)
-            except RegistryError:
-                continue
-            found = by_slug(place.caisse)
-            if found is not None:
-                return found
+    if account.role is Role.PLACE and account.sirets:
+        with store.read_models() as db:
+            slug = listing.caisse_of(db, list(account.sirets))
+        found = by_slug(slug) if slug is not None else None
+        if found is not None:
+            return found
     if not account.caisse:
         return first()
     return by_slug(account.caisse)
 
 
-def home() -> Caisse | None:
+def home() -> KnownCaisse | None:
     """The signed-in person's caisse, else the first caisse."""
     account = signed_in()
     found = of_account(account) if account is not None else None
     return found or first()
 
 
-def asked(allow_all: bool = False) -> Caisse | None:
+def asked(allow_all: bool = False) -> KnownCaisse | None:
     """The caisse asked for by `?caisse=slug`, else `home()`; None for every caisse when
     `allow_all` and `?caisse=toutes`, or if the registry has none. An unknown slug is a
     Refusal (404, `unknown_caisse`) naming the caisses there are."""
     slug = request.args.get("caisse", "").strip()
-    found: Caisse | None
+    found: KnownCaisse | None
     if allow_all and slug == ALL:
         found = None
     elif slug:
@@ -120,7 +130,7 @@ def asked(allow_all: bool = False) -> Caisse | None:
     return found
 
 
-def chosen(allow_all: bool = False) -> Caisse | None:
+def chosen(allow_all: bool = False) -> KnownCaisse | None:
     """The caisse asked for by `?caisse=slug` (an unknown one is a 404 page), else `home()`;
     None for every caisse when `allow_all` and `?caisse=toutes`, or if the registry has none."""
     try:
@@ -129,7 +139,7 @@ def chosen(allow_all: bool = False) -> Caisse | None:
         not_found(exc.params["slug"])
 
 
-def chosen_or_404() -> Caisse:
+def chosen_or_404() -> KnownCaisse:
     """`chosen()`, or 404 if the registry has no caisse yet."""
     found = chosen()
     if found is None:
@@ -137,7 +147,7 @@ def chosen_or_404() -> Caisse:
     return found
 
 
-def account_caisse(account: Account | None = None) -> Caisse:
+def account_caisse(account: Account | None = None) -> KnownCaisse:
     """The caisse an account (the signed-in one by default) acts in. A Refusal when there is
     none: 404 `no_caisses` if the registry has no caisse yet, else 403 `no_caisse`."""
     who = account if account is not None else signed_in()
@@ -157,7 +167,7 @@ def account_caisse(account: Account | None = None) -> Caisse:
     )
 
 
-def owned(slug: str, message: str | None = None) -> Caisse:
+def owned(slug: str, message: str | None = None) -> KnownCaisse:
     """The signed-in person's caisse when `slug` names it; else a Refusal (403,
     `other_caisse`), with `message` or a message naming both caisses."""
     mine = account_caisse()
@@ -184,7 +194,7 @@ def _stop(exc: Refusal) -> NoReturn:
     refuse(exc.message)
 
 
-def own() -> Caisse:
+def own() -> KnownCaisse:
     """The caisse the signed-in person acts in; refused (403) if their account has none."""
     try:
         found = account_caisse()
@@ -194,7 +204,7 @@ def own() -> Caisse:
     return found
 
 
-def check_own(slug: str, message: str | None = None) -> Caisse:
+def check_own(slug: str, message: str | None = None) -> KnownCaisse:
     """Refuse (403) to act on something of another caisse than the signed-in person's."""
     own()
     try:
@@ -203,7 +213,7 @@ def check_own(slug: str, message: str | None = None) -> Caisse:
         _stop(exc)
 
 
-def member_in(mine: Caisse, pseudonym: str, elsewhere: Callable[[Caisse], None]) -> Any:
+def member_in(mine: KnownCaisse, pseudonym: str, elsewhere: Callable[[KnownCaisse], None]) -> Any:
     """A member of `mine` by pseudonym; if only another caisse has one, `elsewhere(that caisse)`
     is called first (it refuses), then the registry's own 'member not found' is raised."""
     registry = store.registry()
@@ -223,7 +233,7 @@ def member_in(mine: Caisse, pseudonym: str, elsewhere: Callable[[Caisse], None])
         raise
 
 
-def account_caisses(caisse: Caisse) -> tuple[str, ...]:
+def account_caisses(caisse: KnownCaisse) -> tuple[str, ...]:
     """The values of an account's caisse that mean this caisse ('' means the first)."""
     start = first()
     if start is not None and start.slug == caisse.slug:
@@ -231,7 +241,7 @@ def account_caisses(caisse: Caisse) -> tuple[str, ...]:
     return (caisse.slug,)
 
 
-def belongs(account: Account, caisse: Caisse) -> bool:
+def belongs(account: Account, caisse: KnownCaisse) -> bool:
     """Whether a (non-place) account belongs to this caisse."""
     return account.caisse in account_caisses(caisse)
 

@@ -23,6 +23,8 @@ HTTP_CODES = {
     415: "unsupported_media_type",
     429: "too_many_requests",
 }
+# Refusals that say "not now": the read models or the store cannot answer in time.
+UNAVAILABLE = frozenset({"views_behind", "store_unavailable"})
 
 
 def init_app(app: Flask) -> None:
@@ -88,6 +90,8 @@ def _registry(exc: RegistryError | AccountError) -> ResponseReturnValue:
     status = 404 if exc.code.endswith("_not_found") or exc.code == "unknown_account" else 400
     if exc.code in FORBIDDEN:
         status = 403
+    if exc.code in UNAVAILABLE:
+        status = 503
     if wants_json():
         return json_error(status, exc.code, exc.message(lang()))
     return (

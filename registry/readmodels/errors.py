@@ -26,6 +26,16 @@ READMODEL_MESSAGES: dict[str, tuple[str, str]] = {
         "signes particuliers.",
         "The search '{words}' could not be run: try other words, without special signs.",
     ),
+    "views_behind": (
+        "Les tables de lecture ne sont pas encore à jour (événement {position} sur {target}) : "
+        "réessayez dans un instant.",
+        "The read models are not up to date yet (event {position} of {target}): try again in "
+        "a moment.",
+    ),
+    "store_unavailable": (
+        "Le registre ne répond pas pour le moment : {details}.",
+        "The registry does not answer at the moment: {details}.",
+    ),
     "invalid_bench_size": (
         "Taille de benchmark invalide : {details}.",
         "Invalid benchmark size: {details}.",

@@ -28,6 +28,11 @@ INSERT_EVALUATION = (
 )
 
 
+def sort_key(name: Any) -> str:
+    """A name as lists sort and search it: casefolded."""
+    return str(name or "").casefold()
+
+
 def declared(declaration: dict[str, Any]) -> list[Any]:
     """The declared columns shared by `places` and `declarations`, in order."""
     address = declaration.get("address") or {}
@@ -71,15 +76,17 @@ class PlaceTables:
         subject = aggregates.add(e.originator_id, subject, at)
         self.view.execute(
             "INSERT INTO places (siret, caisse, name, kind, quartier, street, postcode, city, "
-            "peasant_share, lat, lon, applied_at, declaration_seq) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "peasant_share, lat, lon, applied_at, declaration_seq, status, status_seq, "
+            "sort_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [siret, caisse, *declared(decl), coordinates.get("lat"), coordinates.get("lon"), at]
-            + [e.originator_version],
+            + [e.originator_version, str(Status.PENDING), e.originator_version]
+            + [sort_key(decl.get("name"))],
         )
         self._new_declaration(siret, e.originator_version, at, decl)
         current = _Current(Status.PENDING, None, 0.0, e.originator_version)
         self._cache[siret] = current
-        self._set_status(siret, current, e, Status.PENDING, "Candidature déposée", "candidature")
+        reason, decision = "Candidature déposée", "candidature"
+        self._set_status(siret, current, e, Status.PENDING, reason, decision, on_place=False)
         return subject
 
     def amended(self, siret: str, e: Place.DeclarationAmended) -> None:
@@ -89,9 +96,10 @@ class PlaceTables:
         coordinates = decl.get("coordinates") or {}
         self.view.execute(
             "UPDATE places SET name = ?, kind = ?, quartier = ?, street = ?, postcode = ?, "
-            "city = ?, peasant_share = ?, lat = ?, lon = ?, declaration_seq = ? WHERE siret = ?",
+            "city = ?, peasant_share = ?, lat = ?, lon = ?, declaration_seq = ?, sort_name = ? "
+            "WHERE siret = ?",
             [*declared(decl), coordinates.get("lat"), coordinates.get("lon")]
-            + [e.originator_version, siret],
+            + [e.originator_version, sort_key(decl.get("name")), siret],
         )
         self._new_declaration(siret, e.originator_version, at, decl)
         current.declaration_seq = e.originator_version
@@ -159,9 +167,21 @@ class PlaceTables:
         self.view.append(INSERT_DECLARATION, [siret, seq, at, *declared(decl), dumps(decl)])
 
     def _set_status(
-        self, siret: str, current: _Current, e: Any, status: Status, reason: str, decision: str
+        self,
+        siret: str,
+        current: _Current,
+        e: Any,
+        status: Status,
+        reason: str,
+        decision: str,
+        on_place: bool = True,
     ) -> None:
         fr, en = STATUS_LABELS[status]
+        if on_place:
+            self.view.execute(
+                "UPDATE places SET status = ?, status_seq = ? WHERE siret = ?",
+                [str(status), e.originator_version, siret],
+            )
         self.view.append(
             INSERT_STATUS,
             (

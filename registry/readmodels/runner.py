@@ -7,7 +7,9 @@ import gc
 import os
 import shutil
 import sqlite3
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from uuid import UUID
@@ -15,8 +17,7 @@ from uuid import UUID
 from eventsourcing.persistence import (
     ApplicationRecorder,
     InfrastructureFactory,
-    IntegrityError,
-    ListenNotifySubscription,
+    Notification,
     Subscription,
     Tracking,
 )
@@ -28,6 +29,7 @@ from registry.application import Registry
 from registry.config import Settings
 from registry.errors import RegistryError
 from registry.readmodels import errors as _errors  # noqa: F401  (registers the messages)
+from registry.readmodels.follower import Follower, open_follower
 from registry.readmodels.projection import TIMELINE_ONLY, RegistryProjection
 from registry.readmodels.view import CatchUpView, ReadModelView, RebuildView, WriterError
 
@@ -40,21 +42,40 @@ Progress = Callable[[int, int], None]
 Runner = ProjectionRunner[Registry, ReadModelView]
 
 
-class PollingSubscription(ListenNotifySubscription[SQLiteApplicationRecorder]):
+class PollingSubscription(Subscription[SQLiteApplicationRecorder]):
     """A subscription to a SQLite event store, which cannot notify: it polls instead."""
 
     interval = 0.2
+    limit = 500
 
-    def _loop_on_pull(self) -> None:
-        try:
-            self._pull()
-            while not self._has_been_stopped:
-                self._has_been_notified.wait(timeout=self.interval)
-                self._pull()
-        except BaseException as exc:
-            if self._thread_error is None:
-                self._thread_error = exc
-            self.stop()
+    def __init__(
+        self, recorder: SQLiteApplicationRecorder, gt: int | None = None, topics: Sequence[str] = ()
+    ) -> None:
+        super().__init__(recorder=recorder, gt=gt, topics=topics)
+        self.recorder, self.position, self.topics = recorder, gt or 0, tuple(topics)
+        self.stopped = threading.Event()
+        self.pending: deque[Notification] = deque()
+
+    def stop(self) -> None:
+        """Stop polling; the iteration ends."""
+        super().stop()
+        self.stopped.set()
+
+    def __next__(self) -> Notification:
+        while not self.pending:
+            if self.stopped.is_set():
+                raise StopIteration
+            found = self.recorder.select_notifications(
+                self.position, self.limit, topics=self.topics, inclusive_of_start=False
+            )
+            if found:
+                self.pending.extend(found)
+                self.position = found[-1].id
+            else:
+                self.stopped.wait(self.interval)
+        if self.stopped.is_set():
+            raise StopIteration
+        return self.pending.popleft()
 
 
 class SubscribableSQLiteRecorder(SQLiteApplicationRecorder):
@@ -121,35 +142,37 @@ def catch_up(
 ) -> int:
     """Bring the read models up to the last stored event; the number of events applied.
 
-    If another process (the web interface, another command) applied some of the same events
-    first, this one's batch is refused whole and it starts again after theirs.
+    If another process (the web interface, another command) applies some of the same events
+    first, this one's batch is dropped whole and it goes on after theirs.
     """
-    for attempt in range(3):
-        try:
-            return _catch_up(settings, progress, views, timeout, view_class)
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    return 0
-
-
-def _catch_up(
-    settings: Settings,
-    progress: Progress | None,
-    views: Path | None,
-    timeout: float,
-    view_class: type[ReadModelView],
-) -> int:
-    runner = follow(settings, views, view_class)
+    if not settings.database_url:
+        _check_store(settings)
+    app = Registry(env=settings.event_store_env())
     try:
-        start = runner.view.max_tracking_id(runner.app_name) or 0
-        target = _last_relevant(runner.app, start)
-        if target > start:
-            _wait(runner, target, start, progress, timeout)
-        done = runner.view.max_tracking_id(runner.app_name) or 0
+        follower = open_follower(settings, app, views, view_class)
+        try:
+            return _follow_to_end(follower, progress, timeout)
+        finally:
+            follower.close()
     finally:
-        close(runner)
-    return max(done - start, 0)
+        app.close()
+
+
+def _follow_to_end(follower: Follower, progress: Progress | None, timeout: float) -> int:
+    start = follower.tracked()
+    target = follower.app.recorder.max_notification_id() or 0
+    deadline = time.monotonic() + timeout
+    total, reported = max(target - start, 0), time.monotonic()
+    while follower.tracked() < target:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"read models at {follower.position}, not {target}")
+        follower.step()
+        if progress is not None and time.monotonic() - reported > 1.0:
+            progress(follower.position - start, total)
+            reported = time.monotonic()
+    if progress is not None and total:
+        progress(total, total)
+    return max(follower.position - start, 0)
 
 
 def rebuild(settings: Settings, progress: Progress | None = None) -> int:
@@ -241,28 +264,6 @@ def _project(
     if progress is not None:
         progress(target - start, target - start)
     return position - start
-
-
-def _wait(
-    runner: Runner, target: int, start: int, progress: Progress | None, timeout: float
-) -> None:
-    deadline = time.monotonic() + timeout
-    total = max(target - start, 0)
-    while True:
-        try:
-            runner.wait(target, timeout=1.0)
-        except TimeoutError:
-            if time.monotonic() > deadline:
-                raise
-            # Group commit: whatever is complete becomes durable, at least once a second.
-            runner.view.flush()
-            if progress is not None:
-                done = (runner.view.max_tracking_id(runner.app_name) or start) - start
-                progress(done, total)
-            continue
-        if progress is not None:
-            progress(total, total)
-        return
 
 
 def _last_relevant(app: Registry, after: int) -> int:

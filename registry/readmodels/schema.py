@@ -102,10 +102,22 @@ VIEWS: tuple[View, ...] = (
 )
 
 
+# The directory's order, places without a quartier last; an index on the same expressions
+# gives its pages without sorting.
+QUARTIER_ORDER = "COALESCE(p.quartier, '') = '', lower(p.quartier), p.sort_name, p.siret"
+EXPRESSION_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS idx_places_directory ON places (caisse, status, "
+    "COALESCE(quartier, '') = '', lower(quartier), sort_name, siret)",
+    "CREATE INDEX IF NOT EXISTS idx_places_directory_all ON places (status, "
+    "COALESCE(quartier, '') = '', lower(quartier), sort_name, siret)",
+)
+
+
 def create_all(db: sqlite_utils.Database) -> None:
     """Create every missing table, index, full-text index and view."""
     for table in TABLES:
         if db[table.name].exists():
+            _add_columns(db, table)
             continue
         db[table.name].create(  # type: ignore[union-attr]
             {c.name: c.type for c in table.columns},
@@ -117,3 +129,37 @@ def create_all(db: sqlite_utils.Database) -> None:
             db[table.name].enable_fts(table.search)  # type: ignore[union-attr]
     for view in VIEWS:
         db.create_view(view.name, " ".join(view.sql.split()), ignore=True)
+    for sql in EXPRESSION_INDEXES:
+        db.execute(sql)
+
+
+# Columns added to a table after views files were first written, and how to fill them from
+# the other tables, so that such a file needs no rebuild.
+BACKFILL: dict[str, dict[str, str]] = {
+    "places": {
+        "status_seq": "(SELECT MAX(seq) FROM status_changes s WHERE s.siret = places.siret)",
+        "status": "(SELECT status FROM status_changes s WHERE s.siret = places.siret "
+        "ORDER BY seq DESC LIMIT 1)",
+    },
+}
+
+
+def _add_columns(db: sqlite_utils.Database, table: Table) -> None:
+    """Add the columns a table gained since the file was written, filled in, and its indexes."""
+    existing = {c.name for c in db[table.name].columns}
+    missing = [c for c in table.columns if c.name not in existing]
+    fill = BACKFILL.get(table.name, {})
+    for column in missing:
+        db[table.name].add_column(column.name, column.type)  # type: ignore[union-attr]
+        if column.name in fill:
+            db.execute(f"UPDATE {table.name} SET {column.name} = {fill[column.name]}")  # noqa: S608
+    if table.name == "places" and "sort_name" in {c.name for c in missing}:
+        for siret, name in db.execute("SELECT siret, name FROM places").fetchall():
+            db.execute(
+                "UPDATE places SET sort_name = ? WHERE siret = ?",
+                [str(name or "").casefold(), siret],
+            )
+    for columns in table.indexes:
+        db[table.name].create_index(columns, if_not_exists=True)  # type: ignore[union-attr]
+    if db.conn.in_transaction:
+        db.conn.commit()

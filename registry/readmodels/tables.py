@@ -13,6 +13,23 @@ from registry.readmodels.columns import (
     col,
 )
 
+# Where each place stands now, kept on `places` so that lists filter, sort and page by index.
+PLACE_CURRENT = (
+    col("status", str, "Statut actuel", "Current status"),
+    col(
+        "status_seq",
+        int,
+        "Numéro de l'événement du statut actuel (ligne de status_changes)",
+        "Event number of the current status (row of status_changes)",
+    ),
+    col(
+        "sort_name",
+        str,
+        "Nom en minuscules (casefold), pour trier et chercher",
+        "Name casefolded, for sorting and search",
+    ),
+)
+
 PLACE_TABLES: tuple[Table, ...] = (
     Table(
         "caisses",
@@ -76,8 +93,15 @@ PLACE_TABLES: tuple[Table, ...] = (
                 "Numéro de l'événement de la déclaration en cours",
                 "Event number of the current declaration",
             ),
+            *PLACE_CURRENT,
         ),
-        indexes=(("caisse",),),
+        indexes=(
+            ("caisse",),
+            ("caisse", "sort_name"),
+            ("sort_name",),
+            ("caisse", "status", "sort_name"),
+            ("status", "sort_name"),
+        ),
     ),
     Table(
         "declarations",

@@ -16,6 +16,7 @@ import pickle
 import queue
 import sqlite3
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,8 +25,8 @@ from typing import Any
 from uuid import UUID
 
 import sqlite_utils
-from eventsourcing.persistence import IntegrityError, Notification, Tracking
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.persistence import IntegrityError, Notification, OperationalError, Tracking
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from registry.readmodels.schema import FTS_COLUMNS, create_all
 
@@ -33,6 +34,9 @@ _FTS_SYNC = (
     "INSERT INTO timeline_fts (rowid, {cols}) SELECT seq, {cols} FROM timeline "
     "WHERE seq BETWEEN ? AND ?"
 ).format(cols=", ".join(f'"{c}"' for c in FTS_COLUMNS))
+
+# Tries at creating the tables, when other processes create them at the same moment.
+CREATE_ATTEMPTS = 5
 
 # Writes in the order they were made: runs of one statement, each with its parameter rows.
 Runs = list[tuple[str, list[Any]]]
@@ -73,9 +77,36 @@ class ReadModelView(SQLiteTrackingRecorder):
         self._first_seq = 0
         self._pending = 0
 
-    def _create_table(self, c: SQLiteCursor) -> None:
-        super()._create_table(c)
-        create_all(wrap(c.sqlite_cursor.connection))
+    def create_table(self) -> None:
+        """The tracking table, then every missing read-model table, index and view.
+
+        Another process may create the same tables at the same moment: whoever comes second
+        finds them there on its next attempt.
+        """
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                super().create_table()
+                break
+            except (IntegrityError, OperationalError, sqlite3.Error):
+                if attempt == CREATE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        conn = connect(
+            self.datastore.pool.db_name,
+            self.datastore.pool.lock_timeout or 30,
+            durable=self.durable,
+        )
+        try:
+            for attempt in range(CREATE_ATTEMPTS):
+                try:
+                    create_all(wrap(conn))
+                    break
+                except sqlite3.OperationalError:
+                    if attempt == CREATE_ATTEMPTS - 1:
+                        raise
+                    time.sleep(0.05 * (attempt + 1))
+        finally:
+            conn.close()
 
     def begin_event(self, tracking: Tracking) -> None:
         """Start applying one event; `end_event` or `abort_event` must follow."""
@@ -159,7 +190,7 @@ class ReadModelView(SQLiteTrackingRecorder):
                     conn.executemany(sql, rows)
                 if self._tracking is not None:
                     conn.execute(_FTS_SYNC, [self._first_seq, self._tracking.notification_id])
-                    self._insert_tracking(SQLiteCursor(conn.cursor()), self._tracking)
+                    self._track(conn, self._tracking)
                 conn.execute("COMMIT")
             except BaseException:
                 self.rollback()
@@ -195,11 +226,25 @@ class ReadModelView(SQLiteTrackingRecorder):
         writer = self._connect()
         writer.execute("BEGIN IMMEDIATE")
         try:
-            self._last = self._max_tracking_id(application_name, SQLiteCursor(writer.cursor()))
+            found = writer.execute(self.select_max_tracking_id_statement, [application_name])
+            self._last = found.fetchone()[0]
         except BaseException:
             writer.execute("ROLLBACK")
             raise
         self._open = True
+
+    def _track(self, conn: sqlite3.Connection, tracking: Tracking) -> None:
+        """The tracking row, in the open transaction: refused if it does not move forward."""
+        found = conn.execute(
+            self.insert_tracking_statement,
+            {
+                "application_name": tracking.application_name,
+                "notification_id": tracking.notification_id,
+            },
+        ).fetchall()
+        if self.datastore.single_row_tracking and not found:
+            msg = f"tracking of {tracking.application_name} not moved to {tracking.notification_id}"
+            raise IntegrityError(msg)
 
     def _connect(self) -> sqlite3.Connection:
         # The pool's connections keep a single prepared statement; this writer keeps many.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -117,7 +118,9 @@ def markers(two: Two, caisse: str) -> set[str]:
 
 
 def leaks(text: str, found: set[str]) -> list[str]:
-    return sorted(m for m in found if m in text)
+    """The markers in a text, each as a whole value: a place of one caisse may be named after
+    the other's quartier, in a name or its lower-case sort key ("… de plaisance")."""
+    return sorted(m for m in found if re.search(rf"(?<![\w -]){re.escape(m)}(?![\w -])", text))
 
 
 def sqlite_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:

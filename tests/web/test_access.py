@@ -25,6 +25,8 @@ READERS = frozenset({Role.EVALUATOR, Role.OBSERVER, Role.FACILITATOR})
 # account's own (its author may amend it), {z} a member's pseudonym.
 MATRIX: list[tuple[str, str, frozenset[object]]] = [
     ("GET", "/", EVERYONE),
+    ("GET", "/healthz", EVERYONE),
+    ("GET", "/readyz", EVERYONE),
     ("GET", "/annuaire/", EVERYONE),
     ("GET", "/annuaire/imprimer", EVERYONE),
     ("GET", "/lieux/", EVERYONE),

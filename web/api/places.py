@@ -9,11 +9,14 @@ from flask import current_app, request
 
 from registry.declaration import Declaration
 from registry.history import describe
+from registry.readmodels import listing
+from registry.readmodels.listing import PlaceFilter
 from registry.roles import Role
 from registry.views import place_view
 from web import caisses, store
 from web.access import account, actor
 from web.api.base import (
+    MESSAGES,
     ApiError,
     body_json,
     check_caisse,
@@ -54,6 +57,16 @@ def _own(siret: str) -> str:
     return place.siret
 
 
+MESSAGES["invalid_paging"] = (
+    "« {name} » doit être un nombre entier entre {low} et {high} (reçu : « {raw} »).",
+    "'{name}' must be a whole number between {low} and {high} (got '{raw}').",
+)
+
+# Places a list answers at most, unless `limit` asks for fewer or more.
+LIST_LIMIT = 1000
+LIST_LIMIT_MAX = 10_000
+
+
 @endpoint(
     "GET",
     "/places",
@@ -66,16 +79,41 @@ def _own(siret: str) -> str:
         "kind": "type de lieu",
         "quartier": "quartier",
         "caisse": "caisse (défaut : toutes)",
+        "q": "mots du nom du lieu",
+        "limit": f"nombre de lieux au plus (défaut {LIST_LIMIT}, au plus {LIST_LIMIT_MAX})",
+        "offset": "lieux à sauter, dans l'ordre des candidatures (défaut 0)",
     },
 )
 def list_places() -> Any:
-    """Places, filtered."""
+    """Places, filtered, in application order, a page at a time."""
     args = request.args
-    views = [place_view(p) for p in store.registry().places(_filter())]
-    for key in ("status", "kind", "quartier"):
-        if args.get(key):
-            views = [v for v in views if (v[key] or "") == args[key]]
-    return views
+    found = PlaceFilter(
+        caisse=_filter(),
+        status=args.get("status", ""),
+        kind=args.get("kind", ""),
+        quartier=args.get("quartier", ""),
+        q=args.get("q", ""),
+    )
+    limit = _bounded("limit", LIST_LIMIT, 1, LIST_LIMIT_MAX)
+    offset = _bounded("offset", 0, 0, None)
+    with store.read_models() as db:
+        return listing.places(db, found, "applied", limit=limit, offset=offset)
+
+
+def _bounded(name: str, default: int, low: int, high: int | None) -> int:
+    """An integer query argument within bounds; else a 400 `invalid_paging`."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if value < low or (high is not None and value > high):
+        shown = high if high is not None else "∞"
+        found = message("invalid_paging", name=name, low=low, high=shown, raw=raw)
+        raise ApiError(400, "invalid_paging", found)
+    return value
 
 
 @endpoint(
@@ -87,7 +125,9 @@ def list_places() -> Any:
 )
 def get_place(siret: str) -> Any:
     """One place in detail."""
-    return place_view(store.registry().place(siret), detail=True)
+    from web.places import place_detail
+
+    return place_detail(siret)
 
 
 @endpoint(
