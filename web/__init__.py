@@ -84,5 +84,4 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(module.bp)
     app.add_url_rule("/", endpoint="index", view_func=directory.home)
-    app.add_url_rule("/healthz", endpoint="healthz", view_func=lambda: {"status": "ok"})
     return app
