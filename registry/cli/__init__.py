@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from registry.cli import admin as _admin  # noqa: F401
+from registry.cli import bench as _bench  # noqa: F401
 from registry.cli import evaluation as _evaluation  # noqa: F401
 from registry.cli import governance as _governance  # noqa: F401
 from registry.cli import places as _places  # noqa: F401  (registers commands)

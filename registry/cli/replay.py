@@ -222,27 +222,3 @@ def indicators(
         f"  Changements de critères : {changes['revisions']} version(s) après la première, "
         f"{changes['rule_changes']} changement(s) de règle"
     )
-
-
-@main.command()
-@click.option("--places", type=int, default=10_000, show_default=True, help="Lieux générés.")
-@click.option(
-    "--events", type=int, default=1_000_000, show_default=True, help="Événements générés."
-)
-@json_option
-@refusals
-def bench(places: int, events: int, as_json: bool) -> None:
-    """Mesure le registre sur une histoire synthétique, à côté d'eventsourcing seul.
-
-    Benchmarks the registry on a synthetic history; each figure beside the bare eventsourcing
-    figure measured in the same run.
-    """
-    from registry.benchmark import check_size, print_table, run
-
-    check_size(places, events)
-    with _progress("Mesures") as progress:
-        figures = run(places, events, progress)
-    if as_json:
-        emit_json([f.as_dict() for f in figures])
-        return
-    print_table(figures)

@@ -1,4 +1,4 @@
-"""The evaluators' commands on both stores: replay, what-if, rebuild, export, indicators, bench."""
+"""The evaluators' commands on both stores: replay, what-if, rebuild, export, indicators."""
 
 from __future__ import annotations
 
@@ -20,16 +20,6 @@ from registry.readmodels import export as export_module
 from registry.readmodels.dictionary import documented
 from registry.readmodels.schema import VIEWS
 from tests.helpers import write_json
-
-FIGURES = {
-    "command_throughput",
-    "rebuild_rate",
-    "status_lookup_p50",
-    "status_lookup_p99",
-    "replay_as_of_all_places",
-    "whatif_all_places",
-    "peak_memory",
-}
 
 
 def run(runner: CliRunner, env: dict[str, str], *args: str) -> tuple[int, str, str]:
@@ -219,20 +209,3 @@ def test_a_failed_rebuild_says_why_in_one_line_and_keeps_the_tables_in_use(
     )
     assert views.read_bytes() == before
     assert not (settings.data / "views.sqlite3.rebuild").exists()
-
-
-def test_bench_at_small_scale_gives_each_figure_beside_its_baseline(runner: CliRunner) -> None:
-    code, out, err = run(
-        runner, {"LANG": "fr_FR.UTF-8"}, "bench", "--places", "200", "--events", "5000", "--json"
-    )
-    assert code == 0, err
-    figures = json.loads(out)
-    assert {f["name"] for f in figures} == FIGURES
-    for figure in figures:
-        assert set(figure) == {"name", "value", "unit", "baseline", "ratio"}
-        assert figure["value"] > 0 and figure["baseline"] > 0 and figure["ratio"] > 0
-
-
-def test_bench_refuses_a_size_too_small_to_mean_anything(runner: CliRunner) -> None:
-    code, _, err = run(runner, {"LANG": "fr_FR.UTF-8"}, "bench", "--places", "5", "--events", "20")
-    assert code == 2 and err.count("\n") == 1

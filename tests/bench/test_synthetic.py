@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.synthetic import History, Plan, criteria_versions, siret
 from registry.application import Registry
 from registry.domain.places import Place
-from registry.readmodels.synthetic import History, Plan, criteria_versions, siret
 
 
 def test_a_plan_keeps_a_realistic_mix_at_any_scale() -> None:

@@ -1,4 +1,5 @@
-"""A synthetic registry history at any scale, for the benchmark: real aggregates, real events.
+"""A synthetic registry history at any scale, for the benchmarks and for trying the web
+interface at scale (`ssa-registry synthetic`): real aggregates, real events.
 
 Places apply, are evaluated and decided automatically, amend their declarations, are
 suspended, withdraw; the criteria are revised every few weeks and every active place is
@@ -16,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import get_topic
 from stdnum import luhn
 
@@ -28,10 +30,12 @@ from registry.demo_places import all_declarations
 from registry.domain.caisses import DEFAULT_CAISSE, Caisse
 from registry.domain.criteria_sets import CriteriaSet
 from registry.domain.places import Place, Status
+from registry.errors import RegistryError
 from registry.governance.charter import Charter, Kind, default_charter
 from registry.governance.members import Member
 from registry.governance.proposals import Proposal
 from registry.governance.rules import Ballot, Choice, Mode
+from registry.readmodels import errors as _errors  # noqa: F401  (registers the messages)
 from registry.roles import Actor, Role
 
 CAISSE = str(DEFAULT_CAISSE["slug"])
@@ -42,6 +46,8 @@ SYSTEM = Actor.system()
 Progress = Callable[[int, int], None]
 CHOICES = (Choice.FOR, Choice.FOR, Choice.AGAINST, Choice.ABSTAIN)
 MARKER = "\x00evaluation\x00"
+BATCH = 20_000
+POSTGRES_BATCH = 1_000
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,20 @@ class Plan:
         voters = max(int(0.45 * members), 1)
         proposals = max(int((events - place_events - 2.5 * members) / (voters + 3)), 1)
         return cls(places, events, versions, members, proposals)
+
+
+def check_size(places: int, events: int) -> None:
+    """Refuse a history too small to measure anything."""
+    if places < 10 or events < 10 * places:
+        raise RegistryError(
+            "invalid_bench_size", details="au moins 10 lieux et 10 événements par lieu"
+        )
+
+
+def write(app: Registry, places: int, events: int, progress: Progress | None = None) -> int:
+    """Write a history of `places` places and about `events` events; the number written."""
+    check_size(places, events)
+    return History(app, Plan.of(places, events), progress=progress).write()
 
 
 def siret(n: int) -> str:
@@ -345,7 +365,7 @@ class History:
     def _flush(self) -> None:
         events = sorted(self.pending, key=lambda e: e.timestamp)
         self.pending = []
-        for chunk in _chunks(events, 20_000):
+        for chunk in _chunks(events, self._batch()):
             self.app.recorder.insert_events([self._stored(e) for e in chunk])
             for e in chunk:
                 name = type(e).__name__
@@ -353,6 +373,13 @@ class History:
             self.written += len(chunk)
             if self.progress is not None:
                 self.progress(self.written, self.plan.events)
+
+    def _batch(self) -> int:
+        """Events per insert: fewer on PostgreSQL, where psycopg's pipeline can hang on a
+        very large one (the server waiting in ClientRead, psycopg/psycopg#685)."""
+        if isinstance(self.app.recorder, PostgresApplicationRecorder):
+            return POSTGRES_BATCH
+        return BATCH
 
     def _stored(self, event: Any) -> StoredEvent:
         """The stored event, byte for byte as the mapper makes it; evaluations encoded once."""
