@@ -49,7 +49,7 @@ TARGET_RATIO = 0.25
 TARGET_P99_MS = 100.0
 TARGET_RSS_MB = 300.0
 SEARCH_WORD = "Signalement"  # in the reason of every synthetic suspension
-SERVE = "from registry.cli import main; main(prog_name='ssa-registry')"
+SERVE = "from web.cli import main; main(prog_name='ssa-registry')"
 
 
 @dataclass(frozen=True)
