@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="postgresql://utilisateur@hôte:port/base?schema=nom"
     )
+    page_cache: int = Field(
+        default=512,
+        ge=0,
+        description="Pages publiques gardées tant que le registre ne change pas (0 : aucune)",
+    )
 
     @property
     def events_path(self) -> Path:

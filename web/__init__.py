@@ -30,6 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         LOGIN_MAX_FAILURES=5,
         LOGIN_LOCKOUT_SECONDS=15 * 60,
         PAGE_SIZE=50,
+        PAGE_CACHE_SIZE=settings.page_cache,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
     app.config.from_mapping(config)
@@ -37,11 +38,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = not app.config.get("TESTING", False)
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
 
-    from web import access, caisses, i18n, security, store
+    from web import access, caisses, i18n, page_cache, security, store
 
     security.init_app(app)
     i18n.init_app(app)
     store.init_app(app)
+    page_cache.init_app(app)
     access.init_app(app)
     caisses.init_app(app)
 

@@ -175,6 +175,12 @@ def read_models() -> Iterator[sqlite_utils.Database]:
     yield models.database()
 
 
+def read_models_position() -> int:
+    """The read models' position once they hold every event stored before this call (a
+    `views_behind` refusal, 503, if they cannot catch up within a few seconds)."""
+    return models_of(current_app).follower.up_to_date()
+
+
 def ready(timeout: float = READY_TIMEOUT) -> str | None:
     """None when the event store and the read models answer within `timeout`; else what
     failed. A check still waiting on a store that does not answer is not started again."""
