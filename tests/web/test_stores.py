@@ -45,11 +45,13 @@ def test_a_member_and_its_account_are_stored_together_or_not_at_all(
 ) -> None:
     accounts: Accounts = store.accounts_of(store_app)
     accounts.create("animation", "un long mot de passe", Role.FACILITATOR, caisse="paris-14e")
+    registry = store.registry_of(store_app)
+    # A facilitator acts only as an active member of the caisse.
+    registry.join_member("paris-14e", "animation", [Role.FACILITATOR], 1, Actor.system())
     headers = {"Authorization": f"Bearer {accounts.issue_token('animation')}"}
     client = store_app.test_client()
     body = {"pseudonym": "Nour", "roles": ["membre"], "wave": 1, "login": "nour"}
     body["password"] = "un long mot de passe"
-    registry = store.registry_of(store_app)
 
     def save(*aggregates: object, **kwargs: object) -> None:
         raise OperationalError("the server closed the connection")
@@ -63,4 +65,4 @@ def test_a_member_and_its_account_are_stored_together_or_not_at_all(
     response = client.post("/api/members", json=body, headers=headers)
     assert response.status_code == 201, response.get_data(as_text=True)
     assert accounts.get("nour").pseudonym == "Nour"  # type: ignore[union-attr]
-    assert [m.pseudonym for m in registry.members("paris-14e")] == ["Nour"]
+    assert [m.pseudonym for m in registry.members("paris-14e")] == ["animation", "Nour"]
