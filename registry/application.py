@@ -41,6 +41,9 @@ class Registry(Governance, Application[UUID]):
         self._known_caisses: set[str] = set()
         # Versions ready to run, by the identity of the (immutable) version object.
         self._ready_versions: dict[int, Prepared] = {}
+        # Per event topic: the ids found so far, and the notification id to read from next.
+        self._ids_read: dict[str, tuple[list[UUID], int]] = {}
+        self._ids_lock = threading.Lock()
 
     # Store ------------------------------------------------------------------
 
@@ -49,16 +52,23 @@ class Registry(Governance, Application[UUID]):
         return self.recorder.max_notification_id() is not None
 
     def ids_of(self, event_class: type[Any]) -> Iterator[UUID]:
-        """Ids of the aggregates whose events of this class were stored, in order."""
+        """Ids of the aggregates whose events of this class were stored, in order.
+
+        The log is only ever appended to, in the order of its notification ids: what was read
+        once is kept, and each call reads only the events stored since the last one, up to the
+        last id stored when it began (so a long log is not read again on every page).
+        """
         topic = get_topic(event_class)
-        start = 1
-        while True:
-            batch = self.recorder.select_notifications(start, 500, topics=[topic])
-            if not batch:
-                return
-            for notification in batch:
-                yield notification.originator_id  # type: ignore[misc]
-            start = batch[-1].id + 1
+        with self._ids_lock:
+            known, start = self._ids_read.get(topic, ([], 1))
+            last = self.recorder.max_notification_id() or 0
+            while start <= last:
+                batch = self.recorder.select_notifications(start, 500, stop=last, topics=[topic])
+                known.extend(n.originator_id for n in batch)  # type: ignore[misc]
+                start = last + 1 if len(batch) < 500 else batch[-1].id + 1
+            self._ids_read[topic] = (known, start)
+            found = list(known)
+        return iter(found)
 
     # Caisses ----------------------------------------------------------------
 
